@@ -39,16 +39,35 @@ import java.util.function.Consumer;
  *   <li>{@code tryGet}: an acquire compare-and-set loop that never moves the count off zero.
  * </ul>
  *
- * A negative count can only mean saturation: every transition into the negative range stores
- * {@link #SATURATED} (INT_MIN / 2, far from both zero and wrap-around), and later operations on a
- * saturated count re-pin it silently, so each kref reports its first illegal transition only, like
- * the kernel's one-time warning.
+ State encoding of {@code count}:
+ *
+ * <ul>
+ *   <li>{@code > 0}: live, that many references;
+ *   <li>{@code 0}: the last reference was just dropped (or the kref was created empty);
+ *   <li>{@code RELEASED} (0xA0000000): the release callback has been claimed; {@link #read()}
+ *       shows 0;
+ *   <li>{@link #SATURATED} (0xC0000000) and values near it or near {@code RELEASED}: pinned after
+ *       an illegal transition.
+ * </ul>
+ *
+ * The final put is the only path with a second atomic: after its fetch-and-subtract returns 1 it
+ * moves the count from 0 to {@code RELEASED} with a compare-and-set, and runs the release only if
+ * that succeeds. Without that step an illegal {@code get} on a released object (count 0 → 1) racing
+ * an illegal {@code put} would let the put see 1 and release a second time; with it, an illegal get
+ * on a released object sees a negative count, and an illegal get that slips into the instant
+ * between the final decrement and the claim makes the claim fail, so the object is leaked, never
+ * released twice. Lincheck found that window (see KrefLincheckTest). Every transition into the
+ * negative range stores {@link #SATURATED}; later operations on a pinned count re-pin it silently,
+ * so each kref reports its first illegal transition only, like the kernel's one-time warning.
  */
 @KernelSymbol({"kref", "refcount_t"})
 public final class Kref {
   /** The value a count is pinned at after an illegal transition (the kernel's REFCOUNT_SATURATED). */
   @KernelSymbol("REFCOUNT_SATURATED")
   public static final int SATURATED = Integer.MIN_VALUE / 2;
+
+  /** The count once the release has been claimed; far from zero, SATURATED and wrap-around. */
+  private static final int RELEASED = 0xA000_0000;
 
   private static final VarHandle COUNT;
 
@@ -94,6 +113,11 @@ public final class Kref {
    */
   @KernelSymbol({"kref_read", "refcount_read"})
   public int read() {
+    int v = raw();
+    return v == RELEASED ? 0 : v;
+  }
+
+  private int raw() {
     return (int) COUNT.getAcquire(this);
   }
 
@@ -128,9 +152,9 @@ public final class Kref {
   @CheckReturnValue
   @KernelSymbol({"kref_get_unless_zero", "refcount_inc_not_zero"})
   public boolean tryGet() {
-    int old = read();
+    int old = raw();
     while (true) {
-      if (old == 0) {
+      if (old == 0 || old == RELEASED) {
         return false;
       }
       int witness = (int) COUNT.compareAndExchangeAcquire(this, old, old + 1);
@@ -170,7 +194,8 @@ public final class Kref {
     int old = (int) COUNT.getAndAddRelease(this, -1);
     if (old == 1) {
       VarHandle.acquireFence();
-      return true;
+      // Claim the release; fails only if an illegal get raced in and is saturating the count.
+      return COUNT.compareAndSet(this, 0, RELEASED);
     }
     if (old <= 0) {
       subFailed(old);
@@ -229,9 +254,9 @@ public final class Kref {
 
   /** Decrements unless the count is 1 (or 0, which the locked put reports); true if it did. */
   private boolean decNotOne() {
-    int old = read();
+    int old = raw();
     while (true) {
-      if (old == 1 || old == 0) {
+      if (old == 1 || old == 0 || old == RELEASED) {
         return false;
       }
       if (old < 0) {
@@ -247,7 +272,7 @@ public final class Kref {
 
   private void addFailed(int old) {
     COUNT.setVolatile(this, SATURATED);
-    if (old == 0) {
+    if (old == 0 || old == RELEASED) {
       warn(RefcountEvent.ADDITION_ON_ZERO);
     } else if (old > 0) {
       warn(RefcountEvent.OVERFLOW);
@@ -256,7 +281,7 @@ public final class Kref {
 
   private void subFailed(int old) {
     COUNT.setVolatile(this, SATURATED);
-    if (old == 0) {
+    if (old == 0 || old == RELEASED) {
       warn(RefcountEvent.UNDERFLOW);
     }
   }
