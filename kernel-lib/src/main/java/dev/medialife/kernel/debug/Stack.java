@@ -49,7 +49,8 @@ public record Stack(String thread, List<StackTraceElement> frames) {
   }
 
   private static boolean isMachinery(String className) {
-    return className.startsWith("dev.medialife.kernel.debug.")
+    return className.equals(Stack.class.getName())
+        || className.equals(Sanitizers.class.getName())
         || className.equals("dev.medialife.kernel.Warn");
   }
 

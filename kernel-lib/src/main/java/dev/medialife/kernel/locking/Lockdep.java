@@ -10,10 +10,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +35,10 @@ import org.jspecify.annotations.Nullable;
  * with lockdep on, where speed is secondary. Nodes are (class, subclass) pairs, as in the kernel,
  * so {@code mutex_lock_nested} with a distinct subclass is a distinct node. Trylocks are recorded as
  * held but add no order edges of their own, since a trylock cannot wait.
+ *
+ * <p>Departure from the kernel: the kernel's lockdep turns itself off after its first splat; the
+ * model keeps validating and reports each distinct inverted order once, so one run can show every
+ * problem. An inverted order is reported and not recorded, so the graph stays acyclic.
  */
 @KernelSymbol("lockdep")
 public final class Lockdep {
@@ -40,6 +46,9 @@ public final class Lockdep {
 
   /** Order edges: from (held) → to (taken later) → where it was first seen. */
   private static final Map<Node, Map<Node, Stack>> GRAPH = new HashMap<>();
+
+  /** Inverted orders already reported, so that each distinct inversion is reported once. */
+  private static final Set<List<Node>> REPORTED = new HashSet<>();
 
   private Lockdep() {}
 
@@ -137,6 +146,9 @@ public final class Lockdep {
     }
     List<Node> path = findPath(to, from);
     if (path != null) {
+      if (!REPORTED.add(List.of(from, to))) {
+        return;
+      }
       List<String> chain = new ArrayList<>(path.size());
       for (Node n : path) {
         chain.add(n.toString());
@@ -311,6 +323,7 @@ public final class Lockdep {
   public static void reset() {
     synchronized (Lockdep.class) {
       GRAPH.clear();
+      REPORTED.clear();
     }
     HELD.get().clear();
   }
