@@ -72,15 +72,15 @@ public final class Lockdep {
     private final String thread = Thread.currentThread().getName();
     private final List<Held> locks = new ArrayList<>();
 
-    synchronized List<Held> snapshot() {
+    private synchronized List<Held> snapshot() {
       return List.copyOf(locks);
     }
 
-    synchronized void push(Held h) {
+    private synchronized void push(Held h) {
       locks.add(h);
     }
 
-    synchronized boolean remove(LockdepMap map) {
+    private synchronized boolean remove(LockdepMap map) {
       for (int i = locks.size() - 1; i >= 0; i--) {
         if (locks.get(i).map() == map) {
           locks.remove(i);
@@ -90,7 +90,7 @@ public final class Lockdep {
       return false;
     }
 
-    synchronized void clear() {
+    private synchronized void clear() {
       locks.clear();
     }
   }

@@ -196,7 +196,7 @@ public final class Mutex {
   }
 
   private boolean ownedByMe() {
-    return owner == Thread.currentThread() && sync.held();
+    return Thread.currentThread().equals(owner) && sync.held();
   }
 
   @Override

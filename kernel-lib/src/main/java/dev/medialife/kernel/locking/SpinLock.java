@@ -58,7 +58,7 @@ public final class SpinLock {
   @KernelSymbol({"spin_lock", "spin_lock_irqsave", "spin_lock_irq", "spin_lock_bh"})
   public void lock() {
     Thread me = Thread.currentThread();
-    if (!Lockdep.acquire(dep, 0, false) || owner.get() == me) {
+    if (!Lockdep.acquire(dep, 0, false) || me.equals(owner.get())) {
       recursion++;
       return;
     }
@@ -94,7 +94,7 @@ public final class SpinLock {
   @KernelSymbol({"spin_unlock", "spin_unlock_irqrestore", "spin_unlock_irq", "spin_unlock_bh"})
   public void unlock() {
     Thread me = Thread.currentThread();
-    if (recursion > 0 && owner.get() == me) {
+    if (recursion > 0 && me.equals(owner.get())) {
       recursion--;
       return;
     }
