@@ -14,6 +14,7 @@ import java.lang.annotation.Target;
  * reason is required so that a reviewer sees why an API is model-only.
  */
 @Documented
+@JavaOnly("cross-reference marker")
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.CONSTRUCTOR})
 public @interface JavaOnly {

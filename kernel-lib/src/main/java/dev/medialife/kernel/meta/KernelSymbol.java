@@ -19,6 +19,7 @@ import java.lang.annotation.Target;
  * it.
  */
 @Documented
+@JavaOnly("cross-reference marker")
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.CONSTRUCTOR, ElementType.FIELD})
 public @interface KernelSymbol {

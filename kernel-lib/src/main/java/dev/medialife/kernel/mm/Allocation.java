@@ -225,17 +225,20 @@ public final class Allocation implements Tracked {
   }
 
   @Override
+  @JavaOnly("sanitizer plumbing: Tracked")
   public boolean outlivesScope() {
     return notLeak;
   }
 
   @Override
+  @JavaOnly("sanitizer plumbing: Tracked")
   public void moveTo(SanitizerScope to) {
     scope = to;
     to.track(this);
   }
 
   @Override
+  @JavaOnly("sanitizer plumbing: Tracked")
   public Report.Leak leakReport(String scopeName) {
     List<String> last;
     synchronized (this) {
