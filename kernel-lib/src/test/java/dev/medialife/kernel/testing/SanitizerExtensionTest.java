@@ -1,6 +1,7 @@
 package dev.medialife.kernel.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -14,6 +15,8 @@ import dev.medialife.kernel.fault.FaultInjection;
 import dev.medialife.kernel.locking.Mutex;
 import dev.medialife.kernel.mm.Allocation;
 import dev.medialife.kernel.mm.Kmem;
+import dev.medialife.kernel.time.KernelClock;
+import dev.medialife.kernel.time.ManualClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -178,12 +181,14 @@ class SanitizerExtensionTest {
       a.unlock();
       Sanitizers.configure(SanitizerConfig.NONE);
       FaultInjection.failPoint("kmalloc", -1);
+      KernelClock.install(new ManualClock());
     }
 
     @Test
     @Order(2)
     void startsFresh(SanitizerScope scope) {
       assertEquals(SanitizerConfig.ALL, Sanitizers.config());
+      assertFalse(KernelClock.system() instanceof ManualClock, "the clock was restored");
       Allocation x = Kmem.kzalloc("x", "x");
       assertNotNull(x, "faults were disarmed");
       Kmem.kfree(x);
