@@ -38,6 +38,7 @@ class SanitizerExtensionTest {
   private static Events run(Class<?> sample) {
     return EngineTestKit.engine("junit-jupiter")
         .selectors(selectClass(sample))
+        .configurationParameter(TestKitSample.PARAMETER, "true")
         .execute()
         .testEvents();
   }
@@ -112,6 +113,7 @@ class SanitizerExtensionTest {
 
   // --- samples, run only through the test kit (surefire skips nested classes) ---
 
+  @TestKitSample
   @Sanitized
   static class CleanSample {
     @Test
@@ -123,6 +125,7 @@ class SanitizerExtensionTest {
     }
   }
 
+  @TestKitSample
   @Sanitized
   static class LeakySample {
     @Test
@@ -131,6 +134,7 @@ class SanitizerExtensionTest {
     }
   }
 
+  @TestKitSample
   @Sanitized
   static class UseAfterFreeSample {
     @Test
@@ -142,6 +146,7 @@ class SanitizerExtensionTest {
     }
   }
 
+  @TestKitSample
   @Sanitized
   @ExpectReports(ReportKind.WARNING)
   static class DeclaredSample {
@@ -160,6 +165,7 @@ class SanitizerExtensionTest {
     }
   }
 
+  @TestKitSample
   @Sanitized
   static class StaleDeclarationSample {
     @Test
@@ -167,6 +173,7 @@ class SanitizerExtensionTest {
     void declaresAWarningButDoesNotWarn() {}
   }
 
+  @TestKitSample
   @Sanitized
   @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
   static class IsolationSample {
