@@ -202,7 +202,7 @@ public final class Work {
     LOCK.lock();
     try {
       was = grabPendingLocked();
-      self = runner == Thread.currentThread();
+      self = Thread.currentThread().equals(runner);
       if (mayWait && !self) {
         canceling++;
         try {
@@ -247,7 +247,7 @@ public final class Work {
     Workqueue q = null;
     LOCK.lock();
     try {
-      if (runner == Thread.currentThread()) {
+      if (Thread.currentThread().equals(runner)) {
         self = true;
       } else if (onList) {
         q = wq;
