@@ -8,6 +8,7 @@ import dev.medialife.kernel.debug.Sanitizers;
 import dev.medialife.kernel.fault.FaultInjection;
 import dev.medialife.kernel.locking.Lockdep;
 import dev.medialife.kernel.meta.JavaOnly;
+import dev.medialife.kernel.time.KernelClock;
 import java.lang.reflect.AnnotatedElement;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -34,8 +35,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * </ul>
  *
  * <p>The failure message renders every offending report with its stacks. A test may take the
- * {@link SanitizerScope} as a parameter to assert on report contents. The sanitizer switches are
- * restored after each test, so a test may turn sanitizers off for itself.
+ * {@link SanitizerScope} as a parameter to assert on report contents. The sanitizer switches and
+ * the installed kernel clock are restored after each test, so a test may turn sanitizers off or
+ * install a {@code ManualClock} for itself.
  *
  * <p>The model has one kernel per JVM: tests using this extension must not run in parallel.
  */
@@ -46,6 +48,7 @@ public final class SanitizerExtension
       ExtensionContext.Namespace.create(SanitizerExtension.class);
   private static final String SCOPE = "scope";
   private static final String CONFIG = "config";
+  private static final String CLOCK = "clock";
 
   /** Creates the extension; JUnit does this through {@code @ExtendWith} or {@link Sanitized}. */
   public SanitizerExtension() {}
@@ -56,6 +59,7 @@ public final class SanitizerExtension
     FaultInjection.reset();
     ExtensionContext.Store store = context.getStore(NS);
     store.put(CONFIG, Sanitizers.config());
+    store.put(CLOCK, KernelClock.system());
     store.put(SCOPE, SanitizerScope.open(context.getDisplayName()));
   }
 
@@ -64,7 +68,11 @@ public final class SanitizerExtension
     ExtensionContext.Store store = context.getStore(NS);
     SanitizerScope scope = store.remove(SCOPE, SanitizerScope.class);
     SanitizerConfig config = store.remove(CONFIG, SanitizerConfig.class);
+    KernelClock clock = store.remove(CLOCK, KernelClock.class);
     FaultInjection.reset();
+    if (clock != null) {
+      KernelClock.install(clock);
+    }
     if (scope == null) {
       return;
     }

@@ -1,6 +1,7 @@
 package dev.medialife.kernel.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -14,6 +15,8 @@ import dev.medialife.kernel.fault.FaultInjection;
 import dev.medialife.kernel.locking.Mutex;
 import dev.medialife.kernel.mm.Allocation;
 import dev.medialife.kernel.mm.Kmem;
+import dev.medialife.kernel.time.KernelClock;
+import dev.medialife.kernel.time.ManualClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +38,7 @@ class SanitizerExtensionTest {
   private static Events run(Class<?> sample) {
     return EngineTestKit.engine("junit-jupiter")
         .selectors(selectClass(sample))
+        .configurationParameter(TestKitSample.PARAMETER, "true")
         .execute()
         .testEvents();
   }
@@ -109,6 +113,7 @@ class SanitizerExtensionTest {
 
   // --- samples, run only through the test kit (surefire skips nested classes) ---
 
+  @TestKitSample
   @Sanitized
   static class CleanSample {
     @Test
@@ -120,6 +125,7 @@ class SanitizerExtensionTest {
     }
   }
 
+  @TestKitSample
   @Sanitized
   static class LeakySample {
     @Test
@@ -128,6 +134,7 @@ class SanitizerExtensionTest {
     }
   }
 
+  @TestKitSample
   @Sanitized
   static class UseAfterFreeSample {
     @Test
@@ -139,6 +146,7 @@ class SanitizerExtensionTest {
     }
   }
 
+  @TestKitSample
   @Sanitized
   @ExpectReports(ReportKind.WARNING)
   static class DeclaredSample {
@@ -157,6 +165,7 @@ class SanitizerExtensionTest {
     }
   }
 
+  @TestKitSample
   @Sanitized
   static class StaleDeclarationSample {
     @Test
@@ -164,6 +173,7 @@ class SanitizerExtensionTest {
     void declaresAWarningButDoesNotWarn() {}
   }
 
+  @TestKitSample
   @Sanitized
   @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
   static class IsolationSample {
@@ -178,12 +188,14 @@ class SanitizerExtensionTest {
       a.unlock();
       Sanitizers.configure(SanitizerConfig.NONE);
       FaultInjection.failPoint("kmalloc", -1);
+      KernelClock.install(new ManualClock());
     }
 
     @Test
     @Order(2)
     void startsFresh(SanitizerScope scope) {
       assertEquals(SanitizerConfig.ALL, Sanitizers.config());
+      assertFalse(KernelClock.system() instanceof ManualClock, "the clock was restored");
       Allocation x = Kmem.kzalloc("x", "x");
       assertNotNull(x, "faults were disarmed");
       Kmem.kfree(x);
