@@ -48,7 +48,7 @@ class DeviceModelTest {
   }
 
   @Test
-  @ExpectReports(ReportKind.USE_AFTER_FREE)
+  @ExpectReports({ReportKind.USE_AFTER_FREE, ReportKind.REFCOUNT})
   void getAfterTheLastPutIsAUseAfterFree(SanitizerScope scope) {
     TestBed.PlainDevice p = new TestBed.PlainDevice(bed.kernel, bed.bus, "gone");
     p.dev.put();
@@ -97,8 +97,10 @@ class DeviceModelTest {
   void addingTwiceWarns() {
     Device d = bed.addDevice("twice");
     assertEquals(-Errno.EEXIST, d.add());
-    d.unregister();
+    d.del();
     d.del(); // deleting again does nothing
+    assertEquals(Device.State.DELETED, d.state());
+    d.put();
   }
 
   @Test

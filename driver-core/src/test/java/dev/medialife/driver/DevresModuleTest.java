@@ -84,7 +84,10 @@ class DevresModuleTest {
         FaultSweep.run(
             "managed probe",
             () -> {
-              TestBed.PlainDevice p = new TestBed.PlainDevice(bed.kernel, bed.bus, "cam0");
+              TestBed.PlainDevice p = TestBed.tryCreate(bed.kernel, bed.bus, "cam0");
+              if (p == null) {
+                return -Errno.ENOMEM;
+              }
               int ret = p.dev.add();
               if (ret != 0) {
                 p.dev.put();
@@ -98,10 +101,10 @@ class DevresModuleTest {
             },
             ret -> bed.unregister("cam0"));
     assertTrue(r.allFailedCleanly(), () -> "unclean: " + r.unclean());
-    // device_add, then per step: devm buffer, its devres node, the action's devres node.
+    // the device itself, device_add, then per step: devm buffer, its devres node, the action's devres node.
     assertEquals(
-        List.of(Device.FAULT_ADD, "kmalloc", "kmalloc", "kmalloc", "kmalloc", "kmalloc",
-            "kmalloc", "kmalloc", "kmalloc", "kmalloc", "kmalloc"),
+        List.of("kmalloc", Device.FAULT_ADD, "kmalloc", "kmalloc", "kmalloc", "kmalloc", "kmalloc",
+            "kmalloc", "kmalloc", "kmalloc", "kmalloc"),
         r.points());
   }
 

@@ -7,6 +7,7 @@ import dev.medialife.kernel.mm.Allocation;
 import dev.medialife.kernel.mm.Kmem;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A kernel with one simple bus ("sample") whose devices match drivers by name prefix, and helpers
@@ -27,13 +28,26 @@ final class TestBed {
     final Device dev;
 
     PlainDevice(Kernel kernel, BusType bus, String name) {
-      Allocation a = Kmem.kzalloc("sample_device", name);
-      assertNotNull(a);
+      this(kernel, bus, name, notNull(Kmem.kzalloc("sample_device", name)));
+    }
+
+    private PlainDevice(Kernel kernel, BusType bus, String name, Allocation a) {
       mem = a;
       dev = new Device(kernel, this, a, name);
       dev.setBus(bus);
       dev.setRelease(d -> Kmem.kfree(d.container(PlainDevice.class).mem, "sample_device_release"));
     }
+  }
+
+  /** A plain device, or null when its allocation fails (for fault sweeps). */
+  static @Nullable PlainDevice tryCreate(Kernel kernel, BusType bus, String name) {
+    Allocation a = Kmem.kzalloc("sample_device", name);
+    return a == null ? null : new PlainDevice(kernel, bus, name, a);
+  }
+
+  private static Allocation notNull(@Nullable Allocation a) {
+    assertNotNull(a);
+    return a;
   }
 
   /** Adds a device named {@code name}; asserts success. */

@@ -52,8 +52,7 @@ class UnplugGateLincheckTest {
       unplugReturned = true;
     }
 
-    @Validate
-    public void neverViolated() {
+    void check() {
       if (violated) {
         throw new IllegalStateException("a call ran inside the gate after unplug");
       }
@@ -63,6 +62,11 @@ class UnplugGateLincheckTest {
   /** The real gate. */
   public static final class GateModel extends Model {
     private final UnplugGate gate = new UnplugGate("lincheck");
+
+    @Validate
+    public void validate() {
+      check();
+    }
 
     @Override
     boolean enter() {
@@ -84,6 +88,11 @@ class UnplugGateLincheckTest {
   public static final class SplitModel extends Model {
     private volatile boolean unplugged;
     private final AtomicInteger count = new AtomicInteger();
+
+    @Validate
+    public void validate() {
+      check();
+    }
 
     @Override
     boolean enter() {
@@ -110,10 +119,12 @@ class UnplugGateLincheckTest {
 
   private static ModelCheckingOptions bounded() {
     return new ModelCheckingOptions()
-        .iterations(20)
+        .iterations(40)
         .invocationsPerIteration(500)
         .threads(3)
         .actorsPerThread(2)
+        .actorsBefore(0)
+        .actorsAfter(0)
         .verifier(EpsilonVerifier.class);
   }
 
