@@ -8,11 +8,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
- * A thread that runs one blocking call, for tests: start it, make sure it sleeps, wake it, then
+ * A thread that runs one blocking call, for the wait and workqueue tests: start it, make sure it sleeps, wake it, then
  * {@link #join()} its result. It also records whether its interrupt flag was set when the call
  * returned.
  */
-final class Sleeper<T> {
+public final class Sleeper<T> {
   private final FutureTask<T> task;
   private final Thread thread;
   private volatile boolean interruptedAfter;
@@ -31,14 +31,14 @@ final class Sleeper<T> {
     thread.setDaemon(true);
   }
 
-  static <T> Sleeper<T> start(String name, Callable<T> body) {
+  public static <T> Sleeper<T> start(String name, Callable<T> body) {
     Sleeper<T> s = new Sleeper<>(name, body);
     s.thread.start();
     return s;
   }
 
   /** The call's result; fails the test if it does not return within 10 s. */
-  T join() throws InterruptedException, ExecutionException {
+  public T join() throws InterruptedException, ExecutionException {
     try {
       return task.get(10, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
@@ -46,36 +46,36 @@ final class Sleeper<T> {
     }
   }
 
-  boolean done() {
+  public boolean done() {
     return task.isDone();
   }
 
-  void interrupt() {
+  public void interrupt() {
     thread.interrupt();
   }
 
-  boolean interruptedAfter() {
+  public boolean interruptedAfter() {
     return interruptedAfter;
   }
 
-  Thread thread() {
+  public Thread thread() {
     return thread;
   }
 
   /** Spins (bounded by the test's timeout) until {@code condition} holds. */
-  static void until(BooleanSupplier condition) {
+  public static void until(BooleanSupplier condition) {
     while (!condition.getAsBoolean()) {
       Thread.onSpinWait();
     }
   }
 
   /** Spins until {@code wq} has exactly {@code n} queued waiters. */
-  static void untilWaiters(WaitQueueHead wq, int n) {
+  public static void untilWaiters(WaitQueueHead wq, int n) {
     until(() -> wq.waiters() == n);
   }
 
   /** Spins until the thread parks, which after an interrupt means it went back to sleep. */
-  void untilParked() {
+  public void untilParked() {
     until(() -> thread.getState() == Thread.State.WAITING);
   }
 }

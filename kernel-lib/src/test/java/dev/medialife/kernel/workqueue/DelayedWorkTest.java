@@ -1,5 +1,7 @@
 package dev.medialife.kernel.workqueue;
 
+import dev.medialife.kernel.wait.Sleeper;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
