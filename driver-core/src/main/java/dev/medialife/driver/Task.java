@@ -238,6 +238,10 @@ public final class Task {
   /**
    * Polls one descriptor.
    *
+   * <p>Departure from the kernel: a sleeping poll waits on the first wait queue the driver
+   * registered, re-asking the driver on each wake-up, where the kernel's poll table entries wake
+   * the poller from any of them. Drivers of this model register one queue per file.
+   *
    * @param fd the descriptor
    * @param events the POLL* bits wanted ({@code POLLERR} and {@code POLLHUP} are always reported)
    * @param timeoutNanos how long to wait: 0 not at all, negative for ever
