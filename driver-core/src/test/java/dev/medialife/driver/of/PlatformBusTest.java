@@ -15,6 +15,9 @@ import dev.medialife.kernel.testing.Sanitized;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -277,5 +280,35 @@ class PlatformBusTest {
         ret -> pb.depopulate(t));
     assertTrue(r.allFailedCleanly(), () -> "unclean: " + r.unclean());
     assertEquals(8, r.steps().size(), "per node: kmalloc and device_add");
+  }
+
+  /** of_find_device_by_node racing with the unregister and final put: never a use-after-free. */
+  @Test
+  void lookupsRacingWithUnregisterNeverTouchAFreedDevice() throws Exception {
+    for (int i = 0; i < 300; i++) {
+      DeviceTree t = soc();
+      pb.populate(t);
+      OfNode g1 = t.allNodes().get(2);
+      CountDownLatch started = new CountDownLatch(1);
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicInteger found = new AtomicInteger();
+      Thread looker = new Thread(() -> {
+        started.countDown();
+        while (!stop.get()) {
+          PlatformDevice p = Of.findDeviceByNode(g1);
+          if (p != null) {
+            found.incrementAndGet();
+            p.put();
+          }
+        }
+      });
+      looker.start();
+      started.await();
+      pb.depopulate(t);
+      stop.set(true);
+      looker.join(10_000);
+      assertFalse(looker.isAlive());
+      assertNull(Of.findDeviceByNode(g1));
+    }
   }
 }

@@ -15,6 +15,10 @@ import dev.medialife.kernel.testing.Sanitized;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -226,6 +230,37 @@ class UsbCoreTest {
     assertEquals(List.of("kmalloc", "device_add", "kmalloc", "device_add", "kmalloc",
         "device_add", "kmalloc", "device_add"), r.points());
     assertEquals(List.of(), pinned);
+    core.deregister(uvc);
+  }
+
+  @Test
+  void racingPlugsAndUnplugsOfOnePortSucceedExactlyOnce() throws Exception {
+    UsbDriver uvc = driver("uvcvideo", List.of(UsbDeviceId.interfaceInfo(0x0e, 1, 0)), 0, null);
+    core.register(uvc);
+    CyclicBarrier barrier = new CyclicBarrier(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int i = 0; i < 500; i++) {
+        List<Future<int[]>> fs = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+          fs.add(pool.submit(() -> {
+            barrier.await();
+            int plugged = host.plug(1, WEBCAM);
+            barrier.await();
+            return new int[] {plugged, host.unplug(1)};
+          }));
+        }
+        int[] a = fs.get(0).get();
+        int[] b = fs.get(1).get();
+        assertTrue(a[0] > 0 ^ b[0] > 0, "exactly one plug wins");
+        assertEquals(-Errno.EBUSY, Math.min(a[0], b[0]));
+        assertEquals(-Errno.ENODEV, Math.min(a[1], b[1]), "exactly one unplug finds it");
+        assertEquals(0, Math.max(a[1], b[1]));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(1000, log.size(), "one probe and one disconnect per round");
     core.deregister(uvc);
   }
 }
