@@ -246,6 +246,20 @@ public final class Kernel {
   }
 
   /**
+   * Looks up the character device behind a device number and takes the references an open file
+   * holds on it, under the map's lock ({@code kobj_lookup} with its lock callback): the cdev is
+   * unmapped under this lock before its device's final put, so a cdev still mapped here has a
+   * live device. Taking the references after the lookup, outside the lock, raced with that put.
+   *
+   * @param devt the dev_t
+   * @return the cdev with the references taken, or null when unmapped or its owner is going away
+   */
+  synchronized @Nullable Cdev cdevGet(int devt) {
+    Cdev cdev = cdevs.get(devt);
+    return cdev != null && cdev.get() ? cdev : null;
+  }
+
+  /**
    * The character device behind a device number.
    *
    * @param devt the dev_t

@@ -154,8 +154,8 @@ public final class Task {
     if (devt < 0) {
       return devt;
     }
-    Cdev cdev = kernel.cdevLookup(devt);
-    if (cdev == null || !cdev.get()) {
+    Cdev cdev = kernel.cdevGet(devt);
+    if (cdev == null) {
       return -Errno.ENXIO;
     }
     Allocation mem = Kmem.kzalloc("file", path);
