@@ -423,6 +423,36 @@ public sealed interface Report {
   }
 
   /**
+   * A driver touching its device's registers after the mapping was torn down: after {@code
+   * iounmap}, or after the driver was unbound and its managed mappings released. On real hardware
+   * this reads a dead bus (all ones) or faults; in the model the access does not reach the device.
+   *
+   * @param device the device whose mapping was used
+   * @param region the register region (the mapped resource)
+   * @param access the accessor, for example "readl" or "writel"
+   * @param offset the register offset within the region
+   * @param stack where the access happened
+   */
+  record HardwareAccessAfterRemove(
+      String device, String region, String access, int offset, Stack stack) implements Report {
+    @Override
+    public ReportKind kind() {
+      return ReportKind.HW_ACCESS_AFTER_REMOVE;
+    }
+
+    @Override
+    public String title() {
+      return "BUG: hardware access after remove: " + access + " at 0x"
+          + Integer.toHexString(offset) + " of " + region + " (" + device + ")";
+    }
+
+    @Override
+    public String render() {
+      return title() + '\n' + stack.render("Call trace");
+    }
+  }
+
+  /**
    * A short description used in assertion messages: kind and title.
    *
    * @param r the report

@@ -28,5 +28,7 @@ public enum ReportKind {
   /** lockdep_assert_held: a lock that should be held is not. */
   LOCK_NOT_HELD,
   /** WARN_ON: a kernel warning with a backtrace. */
-  WARNING
+  WARNING,
+  /** MMIO: a register access through a mapping torn down by iounmap or the driver's unbind. */
+  HW_ACCESS_AFTER_REMOVE
 }

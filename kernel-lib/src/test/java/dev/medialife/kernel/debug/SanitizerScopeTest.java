@@ -114,7 +114,8 @@ class SanitizerScopeTest {
             new Report.SleepInAtomic("msleep", List.of("l"), s),
             new Report.LockHeldAtUserReturn("ioctl", "l", s),
             new Report.LockNotHeld("l", s),
-            new Report.Warning("w", s));
+            new Report.Warning("w", s),
+            new Report.HardwareAccessAfterRemove("cam0", "regs", "readl", 0x10, s));
     assertEquals(ReportKind.values().length, all.size(), "one record per kind");
     for (Report r : all) {
       assertTrue(r.render().startsWith(r.title()) || r.render().contains(r.title()), r::title);
@@ -122,6 +123,8 @@ class SanitizerScopeTest {
       assertTrue(Report.summary(r).startsWith(r.kind().name().toLowerCase(java.util.Locale.ROOT)));
     }
     assertTrue(all.get(3).render().contains("(never)"));
+    assertEquals("BUG: hardware access after remove: readl at 0x10 of regs (cam0)",
+        all.get(12).title());
     assertEquals("decrement hit 0; leaking memory",
         Report.RefcountEvent.DECREMENT_HIT_ZERO.message());
     Sanitizers.report(all.get(11));
