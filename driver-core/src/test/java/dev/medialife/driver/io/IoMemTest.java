@@ -1,5 +1,7 @@
 package dev.medialife.driver.io;
 
+import dev.medialife.driver.irq.Board;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

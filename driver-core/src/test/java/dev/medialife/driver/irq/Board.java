@@ -10,17 +10,20 @@ import dev.medialife.driver.Kernel;
 import dev.medialife.kernel.mm.Allocation;
 import dev.medialife.kernel.mm.Kmem;
 
-/** A kernel with one bus ("sample", matching by name prefix) and plain devices on it. */
-final class Board {
-  final Kernel kernel = new Kernel();
-  final BusType bus = new BusType("sample", (dev, drv) -> dev.name().startsWith(drv.name()));
+/**
+ * A kernel with one bus ("sample", matching by name prefix) and plain devices on it, for the irq
+ * and io tests.
+ */
+public final class Board {
+  public final Kernel kernel = new Kernel();
+  public final BusType bus = new BusType("sample", (dev, drv) -> dev.name().startsWith(drv.name()));
 
-  Board() {
+  public Board() {
     assertEquals(0, kernel.busRegister(bus));
   }
 
   /** Adds a plain device whose release frees its container; asserts success. */
-  Device addDevice(String name) {
+  public Device addDevice(String name) {
     Allocation mem = Kmem.kzalloc("sample_device", name);
     assertNotNull(mem);
     Device dev = new Device(kernel, new Object(), mem, name);
@@ -31,7 +34,7 @@ final class Board {
   }
 
   /** Registers a driver; asserts success. */
-  void register(String name, DeviceDriver.Ops ops) {
+  public void register(String name, DeviceDriver.Ops ops) {
     assertEquals(0, bus.driverRegister(new DeviceDriver(name, null, false, ops)));
   }
 }
