@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.testing.Sanitized;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -89,7 +90,7 @@ class BindUnbindStressTest {
 
   /** Opens, calls and closes in a loop, keeping up to two files open across unbinds. */
   private static void runTask(Task task, Set<String> seen, boolean[] stop) {
-    List<Integer> open = new ArrayList<>();
+    ArrayDeque<Integer> open = new ArrayDeque<>();
     SampleCharDriver.Value v = new SampleCharDriver.Value();
     int round = 0;
     while (!stopped(stop)) {
@@ -107,7 +108,7 @@ class BindUnbindStressTest {
             : (p & FileOperations.POLLHUP) != 0 ? "poll:hup" : p > 0 ? "poll:ready" : "poll:" + p);
       }
       if (open.size() > 2 || (round % 3 == 0 && !open.isEmpty())) {
-        int r = task.close(open.remove(0));
+        int r = task.close(open.removeFirst());
         seen.add("close:" + r);
       }
     }
