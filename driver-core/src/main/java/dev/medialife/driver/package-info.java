@@ -48,6 +48,14 @@
  * unregister path calls {@code gate.unplug(wakeSleepers)}, which makes new calls fail, wakes the
  * sleepers and returns once the calls in flight have left — the memo's "mark unregistered, count,
  * wake, drain" rule, reusable by media and video device nodes alike.
+ *
+ * <h2>Sub-packages</h2>
+ *
+ * {@code dev.medialife.driver.of} (platform bus from a device-tree description), {@code
+ * dev.medialife.driver.usb} (USB core: host ports, plug and unplug, interface drivers), {@code
+ * dev.medialife.driver.irq} (interrupt controller, {@code request_irq}/{@code free_irq}) and {@code
+ * dev.medialife.driver.io} (register regions, {@code ioremap}). They build on this package; it
+ * does not know them.
  */
 @NullMarked
 package dev.medialife.driver;

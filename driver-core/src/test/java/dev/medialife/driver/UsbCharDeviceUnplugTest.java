@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A USB driver with a character device per interface ({@link SampleCharDriver}) that pins the USB
- * device at probe: unplugging while a task holds a node open and the driver's references are held
+ * device at probe: unplugging while two tasks hold the nodes of both interfaces open and the driver's references are held
  * on two interfaces disconnects both, fails the open file with -ENODEV, and frees the memory only
  * at the last close and put.
  */
@@ -71,26 +71,35 @@ class UsbCharDeviceUnplugTest {
     assertTrue(host.plug(1, DEV) > 0);
     UsbDevice udev = notNull(host.findChild(1));
     UsbInterface i0 = udev.interfaces().get(0);
+    UsbInterface i1 = udev.interfaces().get(1);
     SampleCharDriver.SampleDev sd = notNull(i0.getIntfdata(SampleCharDriver.SampleDev.class));
+    SampleCharDriver.SampleDev sd1 = notNull(i1.getIntfdata(SampleCharDriver.SampleDev.class));
     assertEquals(2, pins.size());
 
     Task app = new Task(kernel, "tvtime");
+    Task audio = new Task(kernel, "arecord");
     int fd = app.open("/dev/sample-1-1:1.0", File.O_RDWR);
-    assertTrue(fd >= 3, "fd " + fd);
+    int fd1 = audio.open("/dev/sample-1-1:1.1", File.O_RDWR);
+    assertTrue(fd >= 3 && fd1 >= 3, "fds " + fd + ", " + fd1);
     SampleCharDriver.Value v = new SampleCharDriver.Value();
     assertEquals(0, app.ioctl(fd, SampleCharDriver.SAMPLE_GET, v));
+    assertEquals(0, audio.ioctl(fd1, SampleCharDriver.SAMPLE_GET, v));
 
     assertEquals(0, host.unplug(1));
     assertEquals(List.of("disconnect 1-1:1.1", "disconnect 1-1:1.0"), log);
     assertNull(i0.device().driver());
     assertEquals(-Errno.ENODEV, app.ioctl(fd, SampleCharDriver.SAMPLE_GET, v));
+    assertEquals(-Errno.ENODEV, audio.ioctl(fd1, SampleCharDriver.SAMPLE_GET, v));
     assertEquals(-Errno.ENOENT, kernel.devfsLookup("/dev/sample-1-1:1.0"));
     assertFalse(i0.mem().isLive(), "nobody pinned the interface itself");
-    assertTrue(sd.mem.isLive(), "the open file pins the driver state");
+    assertTrue(sd.mem.isLive() && sd1.mem.isLive(), "the open files pin the driver state");
     assertTrue(udev.mem().isLive(), "the driver's usb_get_dev pins the device");
 
     assertEquals(0, app.close(fd));
     assertFalse(sd.mem.isLive());
+    assertTrue(sd1.mem.isLive());
+    assertEquals(0, audio.close(fd1));
+    assertFalse(sd1.mem.isLive());
     assertFalse(pins.get(0).put());
     assertTrue(pins.get(1).put());
     assertFalse(udev.mem().isLive());
