@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.medialife.kernel.debug.Report;
 import dev.medialife.kernel.debug.ReportKind;
 import dev.medialife.kernel.debug.SanitizerScope;
-import dev.medialife.kernel.locking.Lockdep;
+import dev.medialife.kernel.testing.ExpectReports;
+import dev.medialife.kernel.testing.Sanitized;
 import dev.medialife.kernel.time.KernelClock;
 import dev.medialife.kernel.time.ManualClock;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Sanitized
 class DelayedWorkTest {
   private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
   private static final long SEC = TimeUnit.SECONDS.toNanos(1);
@@ -34,22 +36,16 @@ class DelayedWorkTest {
   private final ManualClock clock = new ManualClock();
   private final List<Workqueue> created = new ArrayList<>();
   private final List<Long> runTimes = Collections.synchronizedList(new ArrayList<>());
-  private SanitizerScope scope = SanitizerScope.open("unused");
+  private SanitizerScope scope = SanitizerScope.current();
 
   @BeforeEach
-  void open() {
-    scope.close();
-    Lockdep.reset();
-    scope = SanitizerScope.open("delayed work test");
+  void open(SanitizerScope testScope) {
+    scope = testScope;
   }
 
   @AfterEach
   void close() throws InterruptedException {
-    try {
-      Teardown.destroyAll(created);
-    } finally {
-      scope.close();
-    }
+    Teardown.destroyAll(created);
   }
 
   private Workqueue wq(String name) {
@@ -281,6 +277,7 @@ class DelayedWorkTest {
   }
 
   @Test
+  @ExpectReports(ReportKind.WARNING)
   void aTimerFiringOnADestroyedWorkqueueIsReportedAndDropped() {
     Workqueue wq = Workqueue.alloc("dw-destroyed", 1, clock);
     DelayedWork dw = recording("dw-destroyed-work");
@@ -304,6 +301,7 @@ class DelayedWorkTest {
   }
 
   @Test
+  @ExpectReports(ReportKind.WARNING)
   void queueingDelayedWorkOnADrainingWorkqueueIsRefused() throws Exception {
     Workqueue wq = wq("dw-draining");
     Gate gate = new Gate();

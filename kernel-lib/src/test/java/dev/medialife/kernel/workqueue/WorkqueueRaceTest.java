@@ -5,15 +5,13 @@ import dev.medialife.kernel.wait.Sleeper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.medialife.kernel.debug.SanitizerScope;
-import dev.medialife.kernel.locking.Lockdep;
+import dev.medialife.kernel.testing.Sanitized;
 import dev.medialife.kernel.time.ManualClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,26 +21,13 @@ import org.junit.jupiter.api.Timeout;
  * concurrently with itself.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Sanitized
 class WorkqueueRaceTest {
   private static final int THREADS = 4;
   private final List<Workqueue> created = new ArrayList<>();
-  private SanitizerScope scope = SanitizerScope.open("unused");
-
-  @BeforeEach
-  void open() {
-    scope.close();
-    Lockdep.reset();
-    scope = SanitizerScope.open("workqueue races");
-  }
-
   @AfterEach
   void close() throws InterruptedException {
-    try {
-      Teardown.destroyAll(created);
-      assertTrue(scope.reports().isEmpty(), scope.reports()::toString);
-    } finally {
-      scope.close();
-    }
+    Teardown.destroyAll(created);
   }
 
   private Workqueue alloc(String name) {

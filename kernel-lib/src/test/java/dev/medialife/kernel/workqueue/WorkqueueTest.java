@@ -11,10 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.medialife.kernel.debug.Report;
 import dev.medialife.kernel.debug.ReportKind;
 import dev.medialife.kernel.debug.SanitizerScope;
-import dev.medialife.kernel.locking.Lockdep;
 import dev.medialife.kernel.locking.Mutex;
 import dev.medialife.kernel.trace.TraceEvent;
 import dev.medialife.kernel.trace.TraceRecorder;
+import dev.medialife.kernel.testing.ExpectReports;
+import dev.medialife.kernel.testing.Sanitized;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,24 +31,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Sanitized
 class WorkqueueTest {
   private final List<Workqueue> created = new ArrayList<>();
-  private SanitizerScope scope = SanitizerScope.open("unused");
+  private SanitizerScope scope = SanitizerScope.current();
 
   @BeforeEach
-  void open() {
-    scope.close();
-    Lockdep.reset();
-    scope = SanitizerScope.open("workqueue test");
+  void open(SanitizerScope testScope) {
+    scope = testScope;
   }
 
   @AfterEach
   void close() throws InterruptedException {
-    try {
-      Teardown.destroyAll(created);
-    } finally {
-      scope.close();
-    }
+    Teardown.destroyAll(created);
   }
 
   private Workqueue alloc(String name, int maxActive) {
@@ -346,6 +342,7 @@ class WorkqueueTest {
   }
 
   @Test
+  @ExpectReports(ReportKind.WARNING)
   void aThrowingWorkIsReportedAndItsWorkerCarriesOn() {
     Workqueue wq = ordered("t-throw");
     List<String> threads = Collections.synchronizedList(new ArrayList<>());
@@ -374,6 +371,7 @@ class WorkqueueTest {
   }
 
   @Test
+  @ExpectReports(ReportKind.WARNING)
   void aWorkThatReturnsHoldingALockIsReported() {
     Workqueue wq = ordered("t-leak");
     Mutex m = new Mutex("t-leak.mutex");
@@ -401,6 +399,7 @@ class WorkqueueTest {
   }
 
   @Test
+  @ExpectReports(ReportKind.WARNING)
   void theSystemWorkqueueRunsScheduledWorkAndCannotBeDestroyed() {
     Workqueue sys = Workqueue.system();
     assertSame(sys, Workqueue.system());
@@ -419,6 +418,7 @@ class WorkqueueTest {
   }
 
   @Test
+  @ExpectReports(ReportKind.WARNING)
   void destroyDrainsChainedWorkStopsWorkersAndRefusesLaterWork() {
     Workqueue wq = Workqueue.alloc("t-destroy", 3);
     Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -502,6 +502,7 @@ class WorkqueueTest {
   }
 
   @Test
+  @ExpectReports(ReportKind.WARNING)
   void drainAllowsChainedWorkButRefusesOutsiders() throws Exception {
     Workqueue wq = alloc("t-drain", 2);
     Gate gate = new Gate();
@@ -540,6 +541,7 @@ class WorkqueueTest {
   }
 
   @Test
+  @ExpectReports(ReportKind.WARNING)
   void maxActiveIsClampedLikeTheKernels() {
     Workqueue dfl = alloc("t-clamp-dfl", 0);
     assertEquals(Workqueue.DFL_ACTIVE, dfl.maxActive());
