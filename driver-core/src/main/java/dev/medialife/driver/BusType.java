@@ -259,6 +259,21 @@ public final class BusType {
    */
   @KernelSymbol("bind_store")
   public int bind(String drvName, String devName) {
+    return sysfsStore(drvName, devName, (dev, drv) -> match.match(dev, drv) ? probe(dev, drv)
+        : -Errno.ENODEV);
+  }
+
+  /** What a sysfs bind or unbind store does once driver and device are found. */
+  private interface Store {
+    int apply(Device dev, DeviceDriver drv);
+  }
+
+  /**
+   * The common part of {@code bind_store} and {@code unbind_store}: the driver's file exists only
+   * if the driver does and does not suppress it; the device is looked up by name with a reference
+   * held while {@code store} runs.
+   */
+  private int sysfsStore(String drvName, String devName, Store store) {
     DeviceDriver drv = findDriver(drvName);
     if (drv == null || drv.suppressBindAttrs()) {
       return -Errno.ENOENT;
@@ -268,10 +283,7 @@ public final class BusType {
       return -Errno.ENODEV;
     }
     try {
-      if (!match.match(dev, drv)) {
-        return -Errno.ENODEV;
-      }
-      return probe(dev, drv);
+      return store.apply(dev, drv);
     } finally {
       dev.put();
     }
@@ -289,23 +301,16 @@ public final class BusType {
    */
   @KernelSymbol("unbind_store")
   public int unbind(String drvName, String devName) {
-    DeviceDriver drv = findDriver(drvName);
-    if (drv == null || drv.suppressBindAttrs()) {
-      return -Errno.ENOENT;
-    }
-    Device dev = findDevice(devName);
-    if (dev == null) {
-      return -Errno.ENODEV;
-    }
-    try {
-      if (dev.driver() != drv) {
-        return -Errno.ENODEV;
-      }
-      releaseDriver(dev);
-      return 0;
-    } finally {
-      dev.put();
-    }
+    return sysfsStore(
+        drvName,
+        devName,
+        (dev, drv) -> {
+          if (dev.driver() != drv) {
+            return -Errno.ENODEV;
+          }
+          releaseDriver(dev);
+          return 0;
+        });
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.medialife.kernel.time;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
-import dev.medialife.kernel.Warn;
 import dev.medialife.kernel.meta.JavaOnly;
 import java.time.Duration;
 import java.util.PriorityQueue;
@@ -180,11 +179,7 @@ public final class ManualClock implements KernelClock {
     }
 
     void run() {
-      try {
-        callback.run();
-      } catch (RuntimeException e) {
-        Warn.warn("timer callback " + callback + " threw " + e);
-      }
+      TimerCallbacks.run(callback);
     }
 
     @Override

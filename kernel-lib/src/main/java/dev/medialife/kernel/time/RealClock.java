@@ -1,6 +1,5 @@
 package dev.medialife.kernel.time;
 
-import dev.medialife.kernel.Warn;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -87,11 +86,7 @@ final class RealClock implements KernelClock {
       if (!state.compareAndSet(PENDING, FIRED)) {
         return;
       }
-      try {
-        callback.run();
-      } catch (RuntimeException e) {
-        Warn.warn("timer callback " + callback + " threw " + e);
-      }
+      TimerCallbacks.run(callback);
     }
 
     @Override
