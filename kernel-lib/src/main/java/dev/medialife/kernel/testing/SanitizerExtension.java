@@ -5,7 +5,9 @@ import dev.medialife.kernel.debug.ReportKind;
 import dev.medialife.kernel.debug.SanitizerConfig;
 import dev.medialife.kernel.debug.SanitizerScope;
 import dev.medialife.kernel.debug.Sanitizers;
+import dev.medialife.kernel.config.PatchSwitch;
 import dev.medialife.kernel.fault.FaultInjection;
+import dev.medialife.kernel.fault.RaceWindow;
 import dev.medialife.kernel.locking.Lockdep;
 import dev.medialife.kernel.meta.JavaOnly;
 import dev.medialife.kernel.time.KernelClock;
@@ -35,9 +37,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * </ul>
  *
  * <p>The failure message renders every offending report with its stacks. A test may take the
- * {@link SanitizerScope} as a parameter to assert on report contents. The sanitizer switches and
- * the installed kernel clock are restored after each test, so a test may turn sanitizers off or
- * install a {@code ManualClock} for itself.
+ * {@link SanitizerScope} as a parameter to assert on report contents. The sanitizer switches, the
+ * patch switches, armed race windows and the installed kernel clock are restored after each test,
+ * so a test may turn sanitizers or a patch off, arm a race window or install a {@code ManualClock}
+ * for itself.
  *
  * <p>The model has one kernel per JVM: tests using this extension must not run in parallel.
  */
@@ -57,6 +60,8 @@ public final class SanitizerExtension
   public void beforeEach(ExtensionContext context) {
     Lockdep.reset();
     FaultInjection.reset();
+    RaceWindow.reset();
+    PatchSwitch.resetAll();
     ExtensionContext.Store store = context.getStore(NS);
     store.put(CONFIG, Sanitizers.config());
     store.put(CLOCK, KernelClock.system());
@@ -70,6 +75,8 @@ public final class SanitizerExtension
     SanitizerConfig config = store.remove(CONFIG, SanitizerConfig.class);
     KernelClock clock = store.remove(CLOCK, KernelClock.class);
     FaultInjection.reset();
+    RaceWindow.reset();
+    PatchSwitch.resetAll();
     if (clock != null) {
       KernelClock.install(clock);
     }

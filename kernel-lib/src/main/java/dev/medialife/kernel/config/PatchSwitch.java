@@ -1,0 +1,125 @@
+package dev.medialife.kernel.config;
+
+import dev.medialife.kernel.meta.JavaOnly;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The patch switches: each modelled fix can be turned off to reproduce the bug it fixes. Every
+ * switch defaults to on ("after the patch"). They are configuration of one running model, like
+ * Kconfig options, named and documented here once and settable from tests, scenarios and the CLI.
+ *
+ * <p>Objects read a switch when they are created (a media device at {@code media_device_init}, a
+ * scheduler at {@code v4l2_m2m_init}) and keep that answer for their whole life, as compiled code
+ * keeps its Kconfig; changing a switch affects objects created afterwards.
+ *
+ * <p>Implementation notes: one volatile, copy-on-write set of the switches that are off, so
+ * reading a switch costs a field read and a bit test. The sanitizer test extension restores every switch to its default after each test.
+ */
+@JavaOnly("model configuration; the closest kernel notion is a Kconfig option")
+public enum PatchSwitch {
+  /**
+   * The media lifetime rules of the 2017 Oslo memo: the devnode embedded in a refcounted media
+   * device whose release callback frees the driver's memory; open files and registered entities
+   * hold references; unregister drains in-flight system calls. Off: the mainline behaviour, in
+   * which the driver frees its memory at unbind while files may still be open.
+   */
+  MEDIA_LIFETIME("media-lifetime-rules"),
+
+  /**
+   * {@code v4l2_m2m_get}/{@code v4l2_m2m_put}: a scheduler shared by several device nodes lives
+   * until its last user puts it. Off: the first remove frees it under the other user.
+   */
+  M2M_KREF("m2m-kref"),
+
+  /**
+   * Hantro cores of one i.MX8MQ share one scheduler. Off: one scheduler per core, so G1 and G2
+   * decode at the same time and the shared bus faults.
+   */
+  HANTRO_SHARED_SCHEDULER("hantro-shared-scheduler"),
+
+  /**
+   * The Media Device Allocator: every driver of one USB device shares one media device. Off: each
+   * driver creates its own, and the tuner is driven by audio and video at once.
+   */
+  MEDIA_ALLOCATOR("media-allocator"),
+
+  /**
+   * The allocator takes its lookup reference with get-unless-zero under the list lock. Off: the
+   * kernel's plain get, which can take a reference from zero when it races the last delete.
+   */
+  ALLOCATOR_LOOKUP_FIX("allocator-lookup-fix");
+
+  /** The switches that are off; replaced, never mutated, under the class lock. */
+  private static volatile Set<PatchSwitch> reverted = EnumSet.noneOf(PatchSwitch.class);
+
+  private final String key;
+
+  PatchSwitch(String key) {
+    this.key = key;
+  }
+
+  /**
+   * The switch's name in scenario files and on the command line.
+   *
+   * @return the kebab-case name
+   */
+  public String key() {
+    return key;
+  }
+
+  /**
+   * Whether the fix is in ("after"), the default.
+   *
+   * @return true when the patch is applied
+   */
+  public boolean enabled() {
+    return !reverted.contains(this);
+  }
+
+  /**
+   * Applies or reverts the fix for objects created from now on.
+   *
+   * @param on true for "after the patch", false for "before"
+   */
+  public void set(boolean on) {
+    synchronized (PatchSwitch.class) {
+      EnumSet<PatchSwitch> next = EnumSet.noneOf(PatchSwitch.class);
+      next.addAll(reverted);
+      if (on) {
+        next.remove(this);
+      } else {
+        next.add(this);
+      }
+      reverted = next;
+    }
+  }
+
+  /**
+   * Finds a switch by its {@link #key()} or its constant name, ignoring case.
+   *
+   * @param name the name
+   * @return the switch, or empty when there is none of that name
+   */
+  public static Optional<PatchSwitch> byName(String name) {
+    for (PatchSwitch s : values()) {
+      if (s.key.equalsIgnoreCase(name) || s.name().equalsIgnoreCase(name.replace('-', '_'))) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Restores every switch to its default, on. */
+  public static void resetAll() {
+    synchronized (PatchSwitch.class) {
+      reverted = EnumSet.noneOf(PatchSwitch.class);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return key + "=" + (enabled() ? "after" : "before");
+  }
+}
