@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,9 +57,34 @@ public final class Kernel {
   @GuardedBy("this")
   private final Map<Integer, Cdev> cdevs = new HashMap<>();
 
+  @GuardedBy("this")
+  private final Map<Class<?>, Object> subsystems = new HashMap<>();
+
   /** Boots an empty kernel. */
   @JavaOnly("the model's boot")
   public Kernel() {}
+
+  /**
+   * The per-kernel state of a subsystem (what C keeps in file-scope statics set up by the
+   * subsystem's initcall), created on first use.
+   *
+   * <p>Context: process context; {@code init} runs with the kernel's monitor held, so it must only
+   * register buses and device number regions on this kernel, never call driver code.
+   *
+   * @param type the subsystem's state class, the key
+   * @param init creates the state: the subsystem's initcall
+   * @param <T> the state type
+   * @return the one instance for this kernel
+   */
+  @KernelSymbol("subsys_initcall")
+  public synchronized <T> T subsystem(Class<T> type, Function<Kernel, T> init) {
+    Object s = subsystems.get(type);
+    if (s == null) {
+      s = init.apply(this);
+      subsystems.put(type, s);
+    }
+    return type.cast(s);
+  }
 
   /**
    * Registers a bus.

@@ -49,6 +49,23 @@ class ChrdevSyscallTest {
   }
 
   @Test
+  void aSubsystemsStateIsCreatedOncePerKernelByItsInitcall() {
+    AtomicInteger initcalls = new AtomicInteger();
+    java.util.function.Function<Kernel, int[]> init =
+        k -> {
+          initcalls.incrementAndGet();
+          return new int[] {k.allocChrdevRegion(0, 256, "media")};
+        };
+    int[] first = bed.kernel.subsystem(int[].class, init);
+    assertSame(first, bed.kernel.subsystem(int[].class, init));
+    assertEquals(1, initcalls.get());
+    assertEquals(DevT.mkdev(254, 0), first[0]);
+    int[] other = new Kernel().subsystem(int[].class, init);
+    assertEquals(2, initcalls.get());
+    assertTrue(other != first);
+  }
+
+  @Test
   void regionsAreValidatedAndMayNotOverlap() {
     assertEquals(-Errno.EINVAL, bed.kernel.allocChrdevRegion(0, 0, "empty"));
     assertEquals(-Errno.EINVAL, bed.kernel.allocChrdevRegion(1, DevT.MINORMASK + 1, "too many"));
