@@ -25,6 +25,7 @@ public enum GobjType {
    *
    * @return the value, 0 to 3
    */
+  @KernelSymbol("media_gobj_type")
   public int value() {
     return value;
   }

@@ -221,6 +221,7 @@ public final class MediaDevnode implements FileOperations {
   }
 
   @Override
+  @KernelSymbol("media_open")
   public int open(File file) {
     subsys.devnodeLock.lock();
     try {
@@ -236,12 +237,14 @@ public final class MediaDevnode implements FileOperations {
   }
 
   @Override
+  @KernelSymbol("media_release")
   public int release(File file) {
     dev.put();
     return 0;
   }
 
   @Override
+  @KernelSymbol({"media_ioctl", "media_device_ioctl"})
   public int ioctl(File file, int cmd, @Nullable IoctlArg<?> arg) {
     UnplugGate g = gate;
     if (g != null && !g.enter()) {
@@ -265,6 +268,7 @@ public final class MediaDevnode implements FileOperations {
   }
 
   @Override
+  @KernelSymbol("media_poll")
   public int poll(File file, PollTable table) {
     if (!registered) {
       return POLLERR | POLLHUP;
@@ -273,6 +277,7 @@ public final class MediaDevnode implements FileOperations {
   }
 
   @Override
+  @KernelSymbol("media_read")
   public int read(File file, byte[] buf) {
     if (!registered) {
       return -Errno.EIO;

@@ -31,9 +31,11 @@ public final class MediaDeviceInfo implements IoctlArg<MediaDeviceInfo> {
   public int driverVersion;
 
   /** An all-zero struct. */
+  @KernelSymbol("media_device_info")
   public MediaDeviceInfo() {}
 
   @Override
+  @KernelSymbol("copy_from_user")
   public MediaDeviceInfo copy() {
     MediaDeviceInfo c = new MediaDeviceInfo();
     c.copyFrom(this);
@@ -41,6 +43,7 @@ public final class MediaDeviceInfo implements IoctlArg<MediaDeviceInfo> {
   }
 
   @Override
+  @KernelSymbol("copy_to_user")
   public void copyFrom(MediaDeviceInfo o) {
     driver = o.driver;
     model = o.model;

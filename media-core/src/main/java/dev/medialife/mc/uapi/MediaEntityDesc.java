@@ -40,6 +40,7 @@ public final class MediaEntityDesc implements IoctlArg<MediaEntityDesc> {
   public int minor;
 
   /** An all-zero struct. */
+  @KernelSymbol("media_entity_desc")
   public MediaEntityDesc() {}
 
   /**
@@ -47,11 +48,13 @@ public final class MediaEntityDesc implements IoctlArg<MediaEntityDesc> {
    *
    * @param id the id, optionally ORed with {@code MEDIA_ENT_ID_FLAG_NEXT}
    */
+  @KernelSymbol("media_entity_desc")
   public MediaEntityDesc(int id) {
     this.id = id;
   }
 
   @Override
+  @KernelSymbol("copy_from_user")
   public MediaEntityDesc copy() {
     MediaEntityDesc c = new MediaEntityDesc();
     c.copyFrom(this);
@@ -59,6 +62,7 @@ public final class MediaEntityDesc implements IoctlArg<MediaEntityDesc> {
   }
 
   @Override
+  @KernelSymbol("copy_to_user")
   public void copyFrom(MediaEntityDesc o) {
     id = o.id;
     name = o.name;

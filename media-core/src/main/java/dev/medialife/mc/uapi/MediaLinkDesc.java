@@ -19,6 +19,7 @@ public final class MediaLinkDesc implements IoctlArg<MediaLinkDesc> {
   public int flags;
 
   /** An all-zero struct. */
+  @KernelSymbol("media_link_desc")
   public MediaLinkDesc() {}
 
   /**
@@ -28,6 +29,7 @@ public final class MediaLinkDesc implements IoctlArg<MediaLinkDesc> {
    * @param sink the sink pad
    * @param flags the link flags
    */
+  @KernelSymbol("media_link_desc")
   public MediaLinkDesc(MediaPadDesc source, MediaPadDesc sink, int flags) {
     this.source = source;
     this.sink = sink;
@@ -35,11 +37,13 @@ public final class MediaLinkDesc implements IoctlArg<MediaLinkDesc> {
   }
 
   @Override
+  @KernelSymbol("copy_from_user")
   public MediaLinkDesc copy() {
     return new MediaLinkDesc(source.copy(), sink.copy(), flags);
   }
 
   @Override
+  @KernelSymbol("copy_to_user")
   public void copyFrom(MediaLinkDesc o) {
     source = o.source.copy();
     sink = o.sink.copy();

@@ -24,6 +24,7 @@ public final class MediaLinksEnum implements IoctlArg<MediaLinksEnum> {
   public MediaLinkDesc @Nullable [] links;
 
   /** An all-zero struct. */
+  @KernelSymbol("media_links_enum")
   public MediaLinksEnum() {}
 
   /**
@@ -33,6 +34,7 @@ public final class MediaLinksEnum implements IoctlArg<MediaLinksEnum> {
    * @param pads where to put the pads, or null
    * @param links where to put the links, or null
    */
+  @KernelSymbol("media_links_enum")
   public MediaLinksEnum(
       int entity, MediaPadDesc @Nullable [] pads, MediaLinkDesc @Nullable [] links) {
     this.entity = entity;
@@ -41,11 +43,13 @@ public final class MediaLinksEnum implements IoctlArg<MediaLinksEnum> {
   }
 
   @Override
+  @KernelSymbol("copy_from_user")
   public MediaLinksEnum copy() {
     return new MediaLinksEnum(entity, pads, links);
   }
 
   @Override
+  @KernelSymbol("copy_to_user")
   public void copyFrom(MediaLinksEnum o) {
     entity = o.entity;
     pads = o.pads;

@@ -15,6 +15,7 @@ public final class MediaPadDesc {
   public int flags;
 
   /** An all-zero struct. */
+  @KernelSymbol("media_pad_desc")
   public MediaPadDesc() {}
 
   /**
@@ -24,6 +25,7 @@ public final class MediaPadDesc {
    * @param index the pad index
    * @param flags the pad flags
    */
+  @KernelSymbol("media_pad_desc")
   public MediaPadDesc(int entity, int index, int flags) {
     this.entity = entity;
     this.index = index;
@@ -35,6 +37,7 @@ public final class MediaPadDesc {
    *
    * @return the copy
    */
+  @KernelSymbol("media_pad_desc")
   public MediaPadDesc copy() {
     return new MediaPadDesc(entity, index, flags);
   }

@@ -1,6 +1,7 @@
 package dev.medialife.mc.uapi;
 
 import dev.medialife.driver.IoctlArg;
+import dev.medialife.kernel.meta.JavaOnly;
 import dev.medialife.kernel.meta.KernelSymbol;
 import org.jspecify.annotations.Nullable;
 
@@ -42,6 +43,7 @@ public final class MediaV2Topology implements IoctlArg<MediaV2Topology> {
   public MediaV2Link @Nullable [] ptrLinks;
 
   /** An all-zero struct: every pointer null, so the ioctl returns counts only. */
+  @KernelSymbol("media_v2_topology")
   public MediaV2Topology() {}
 
   /**
@@ -50,6 +52,7 @@ public final class MediaV2Topology implements IoctlArg<MediaV2Topology> {
    * @param n the room per class
    * @return the struct
    */
+  @JavaOnly("convenience for callers")
   public static MediaV2Topology withRoom(int n) {
     MediaV2Topology t = new MediaV2Topology();
     t.numEntities = n;
@@ -64,6 +67,7 @@ public final class MediaV2Topology implements IoctlArg<MediaV2Topology> {
   }
 
   @Override
+  @KernelSymbol("copy_from_user")
   public MediaV2Topology copy() {
     MediaV2Topology c = new MediaV2Topology();
     c.copyFrom(this);
@@ -71,6 +75,7 @@ public final class MediaV2Topology implements IoctlArg<MediaV2Topology> {
   }
 
   @Override
+  @KernelSymbol("copy_to_user")
   public void copyFrom(MediaV2Topology o) {
     topologyVersion = o.topologyVersion;
     numEntities = o.numEntities;
