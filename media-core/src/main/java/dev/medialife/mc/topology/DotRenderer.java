@@ -6,7 +6,7 @@ import dev.medialife.mc.MediaLink;
 import dev.medialife.mc.MediaPad;
 import dev.medialife.mc.uapi.MediaUapi;
 import java.util.List;
-import java.util.Map;
+import java.util.IdentityHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,7 +21,7 @@ final class DotRenderer {
     sb.append("digraph board {\n");
     sb.append("\trankdir=TB\n");
     List<MediaEntity> entities = Topology.entitiesById(mdev);
-    Map<MediaEntity, List<MediaLink>> links = Topology.linksByEntity(entities);
+    IdentityHashMap<MediaEntity, List<MediaLink>> links = Topology.linksByEntity(entities);
     for (MediaEntity e : entities) {
       String devname = Topology.devname(mdev.kernel(), e);
       if (Topology.isSubdev(e)) {

@@ -6,7 +6,7 @@ import dev.medialife.mc.MediaLink;
 import dev.medialife.mc.MediaPad;
 import dev.medialife.mc.uapi.MediaUapi;
 import java.util.List;
-import java.util.Map;
+import java.util.IdentityHashMap;
 
 /** {@code media-ctl -p}: device information, then each entity with its pads and links. */
 final class TextRenderer {
@@ -27,7 +27,7 @@ final class TextRenderer {
     sb.append('\n');
     sb.append("Device topology\n");
     List<MediaEntity> entities = Topology.entitiesById(mdev);
-    Map<MediaEntity, List<MediaLink>> links = Topology.linksByEntity(entities);
+    IdentityHashMap<MediaEntity, List<MediaLink>> links = Topology.linksByEntity(entities);
     for (MediaEntity e : entities) {
       entity(sb, mdev, e, links.getOrDefault(e, List.of()));
     }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -130,8 +129,8 @@ public final class Topology {
    * Each entity's data links as libmediactl builds them: for every entity by id, each outbound
    * data link is appended to its source entity and to its sink entity.
    */
-  static Map<MediaEntity, List<MediaLink>> linksByEntity(List<MediaEntity> entities) {
-    Map<MediaEntity, List<MediaLink>> map = new IdentityHashMap<>();
+  static IdentityHashMap<MediaEntity, List<MediaLink>> linksByEntity(List<MediaEntity> entities) {
+    IdentityHashMap<MediaEntity, List<MediaLink>> map = new IdentityHashMap<>();
     for (MediaEntity e : entities) {
       map.put(e, new ArrayList<>());
     }
@@ -149,7 +148,8 @@ public final class Topology {
     return map;
   }
 
-  private static void add(Map<MediaEntity, List<MediaLink>> map, MediaEntity e, MediaLink l) {
+  private static void add(
+      IdentityHashMap<MediaEntity, List<MediaLink>> map, MediaEntity e, MediaLink l) {
     List<MediaLink> list = map.get(e);
     if (list != null) {
       list.add(l);
