@@ -4,6 +4,7 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.Warn;
 import dev.medialife.kernel.fault.FaultInjection;
+import dev.medialife.kernel.locking.LockClass;
 import dev.medialife.kernel.locking.Mutex;
 import dev.medialife.kernel.meta.JavaOnly;
 import dev.medialife.kernel.meta.KernelSymbol;
@@ -59,6 +60,9 @@ public final class Device {
   private final Object container;
   private final Allocation mem;
   private final Kref kref;
+  /** The device mutex's class, not validated by lockdep, as in the kernel's device_initialize. */
+  private static final LockClass DEVICE_MUTEX = LockClass.noValidate("device.mutex");
+
   private final Mutex lock;
   private volatile @Nullable Consumer<Device> release;
   private volatile String name;
@@ -87,7 +91,7 @@ public final class Device {
     this.mem = containerMem.embed("device", name);
     this.name = name;
     this.kref = new Kref("device " + name);
-    this.lock = new Mutex("device.mutex");
+    this.lock = new Mutex("device.mutex", DEVICE_MUTEX);
   }
 
   /**

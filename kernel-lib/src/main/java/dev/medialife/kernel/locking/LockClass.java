@@ -16,9 +16,35 @@ public final class LockClass {
   private static final ConcurrentMap<String, LockClass> CLASSES = new ConcurrentHashMap<>();
 
   private final String name;
+  private volatile boolean noValidate;
 
   private LockClass(String name) {
     this.name = name;
+  }
+
+  /**
+   * The class with this name, marked as not validated: locks of it are tracked as held but take
+   * part in no order or class-recursion check, as the kernel does for the device mutex, whose
+   * nesting (a parent's lock held while a child device is deleted) lockdep cannot express.
+   *
+   * @param name the class name
+   * @return the class
+   */
+  @KernelSymbol("lockdep_set_novalidate_class")
+  public static LockClass noValidate(String name) {
+    LockClass c = of(name);
+    c.noValidate = true;
+    return c;
+  }
+
+  /**
+   * Whether the class is exempt from validation.
+   *
+   * @return true for a {@link #noValidate} class
+   */
+  @KernelSymbol("__lockdep_no_validate__")
+  public boolean isNoValidate() {
+    return noValidate;
   }
 
   /**

@@ -120,15 +120,18 @@ public final class Lockdep {
         return false;
       }
     }
+    boolean check = !map.lockClass().isNoValidate();
     for (Held h : held) {
-      if (h.node().equals(node) && !trylock) {
+      if (check && h.node().equals(node) && !trylock) {
         Sanitizers.report(new Report.RecursiveLocking(map.toString(), h.acquired(), here));
         break;
       }
     }
-    if (!trylock) {
+    if (check && !trylock) {
       for (Held h : held) {
-        addOrder(h.node(), node, here);
+        if (!h.map().lockClass().isNoValidate()) {
+          addOrder(h.node(), node, here);
+        }
       }
     }
     mine.push(new Held(map, subclass, here));
