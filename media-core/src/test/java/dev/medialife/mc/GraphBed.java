@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.medialife.driver.Device;
 import dev.medialife.driver.File;
 import dev.medialife.driver.Kernel;
 import dev.medialife.driver.Task;
@@ -21,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * ends without leaks.
  */
 final class GraphBed implements AutoCloseable {
-  final Kernel kernel = new Kernel();
+  final Kernel kernel;
   final Allocation mem;
   final MediaDevice mdev;
   private final List<MediaEntity> entities = new ArrayList<>();
@@ -33,8 +34,15 @@ final class GraphBed implements AutoCloseable {
   }
 
   GraphBed(String model) {
+    this(new Kernel(), model, null);
+  }
+
+  /** A bed on {@code kernel} whose media device has {@code parent} as its device. */
+  GraphBed(Kernel kernel, String model, @Nullable Device parent) {
+    this.kernel = kernel;
     mem = notNull(Kmem.kzalloc("graphbed_priv", model));
     mdev = new MediaDevice(kernel, mem);
+    mdev.setDev(parent);
     mdev.setModel(model);
     Allocation m = mem;
     mdev.setRelease(x -> Kmem.kfree(m, "graphbed_release"));
