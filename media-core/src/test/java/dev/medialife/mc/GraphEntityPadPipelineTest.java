@@ -243,6 +243,23 @@ class GraphEntityPadPipelineTest {
   }
 
   @Test
+  void aLinkFromAnEntityToItselfIsRemovedOnce() {
+    try (GraphBed bed = new GraphBed()) {
+      MediaEntity loop = bed.entity("loop", 1, 1);
+      MediaLink self = bed.link(loop, 1, loop, 0, EN);
+      assertEquals(2, loop.numLinks());
+      assertEquals(1, loop.numBacklinks());
+      assertSame(loop.pad(0), MediaGraph.remotePadFirst(loop.pad(1)));
+      MediaGraph.removeLinks(loop);
+      assertFalse(self.mem().isLive());
+      assertFalse(GraphBed.notNull(self.reverse()).mem().isLive());
+      assertEquals(0, loop.numLinks());
+      assertEquals(0, loop.numBacklinks());
+      assertTrue(bed.mdev.links().isEmpty());
+    }
+  }
+
+  @Test
   void remotePadFirstAndUnique() {
     try (GraphBed bed = new GraphBed()) {
       MediaEntity a = bed.entity("a", 0, 1);
