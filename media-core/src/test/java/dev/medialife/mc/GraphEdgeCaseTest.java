@@ -61,6 +61,36 @@ class GraphEdgeCaseTest {
   }
 
   @Test
+  void entityRegistrationFailuresLeaveNoGraphObjects() {
+    try (GraphBed bed = new GraphBed()) {
+      List<String> notified = new ArrayList<>();
+      bed.mdev.registerEntityNotify(e -> notified.add(e.name()));
+      MediaEntity e = bed.unregistered("e", MediaUapi.MEDIA_ENT_F_PROC_VIDEO_SCALER, MediaPad.sink());
+      FaultInjection.failPoint(MediaDevice.FAULT_ENTITY_IDX, 1);
+      assertEquals(-Errno.ENOMEM, bed.mdev.registerEntity(e));
+      assertFalse(e.isRegistered());
+      assertNull(e.mdev());
+      assertEquals(0, bed.mdev.topologyVersion());
+      FaultInjection.failPoint(MediaDevice.FAULT_PM_WALK, 1);
+      assertEquals(-Errno.ENOMEM, bed.mdev.registerEntity(e));
+      assertFalse(e.isRegistered());
+      assertNull(e.mdev());
+      assertEquals(0, e.internalIdx());
+      assertTrue(bed.mdev.entities().isEmpty());
+      assertTrue(bed.mdev.pads().isEmpty());
+      assertEquals(List.of("e"), notified, "notifiers ran before the walk grew");
+      assertEquals(4, bed.mdev.topologyVersion(), "two creates, two destroys");
+      // a third attempt succeeds, with fresh ids and the freed index
+      assertEquals(0, bed.mdev.registerEntity(e));
+      bed.track(e);
+      assertEquals(1, e.internalIdx());
+      assertEquals(3, e.localId(), "ids 1 and 2 are not reused");
+      assertSame(e, bed.mdev.entity(e.id()));
+      assertNull(bed.mdev.entity(e.pad(0).id()));
+    }
+  }
+
+  @Test
   void defaultOperationsAcceptEverything() {
     try (GraphBed bed = new GraphBed()) {
       MediaEntity a = bed.entity("a", 0, 1);
