@@ -153,6 +153,10 @@ public final class MediaGraph {
   static void removeLinksLocked(MediaEntity entity) {
     MediaDevice mdev = entity.mdev();
     for (MediaLink link : new ArrayList<>(entity.links)) {
+      if (!entity.links.contains(link)) {
+        // the backlink of a link from this entity to itself, removed with its forward half
+        continue;
+      }
       boolean outbound = link.source().entity() == entity;
       MediaEntity remote = outbound ? link.sink().entity() : link.source().entity();
       MediaLink rlink = link.reverse();
