@@ -352,8 +352,9 @@ public final class MediaGraph {
    *
    * @param origin the pad to start from
    * @param pipe the pipeline
-   * @return 0, {@code -EBUSY}, {@code -ENOLINK} for an unconnected MUST_CONNECT pad, or the
-   *     error of {@code link_validate}
+   * @return 0; {@code -EINVAL} with a warning when {@code origin} itself belongs to another
+   *     pipeline; {@code -EBUSY} when another pad it reaches does; {@code -ENOLINK} for an
+   *     unconnected MUST_CONNECT pad; or the error of {@code link_validate}
    */
   @KernelSymbol({"media_pipeline_start", "__media_pipeline_start"})
   public static int pipelineStart(MediaPad origin, MediaPipeline pipe) {
@@ -367,6 +368,11 @@ public final class MediaGraph {
   }
 
   private static int pipelineStartLocked(MediaPad origin, MediaPipeline pipe) {
+    MediaPipeline current = origin.pipeline();
+    if (current != null && current != pipe) {
+      Warn.warn(origin + " is already part of another pipeline");
+      return -Errno.EINVAL;
+    }
     if (pipe.startCount > 0) {
       pipe.startCount++;
       return 0;

@@ -22,13 +22,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The stack has the kernel's fixed depth of {@value #MAX_DEPTH}; deeper entities are skipped
  * with a warning. The visited bitmap is sized at {@link #init()} from the media device's highest
- * entity index; an entity registered later counts as visited, with a warning.
+ * entity index, rounded up to a whole number of 64-bit words as the kernel's entity enumeration
+ * does; an entity registered later whose index falls beyond it counts as visited, with a warning.
  */
 @KernelSymbol("media_graph")
 public final class MediaGraphWalk {
   /** {@code MEDIA_ENTITY_ENUM_MAX_DEPTH}. */
   @KernelSymbol("MEDIA_ENTITY_ENUM_MAX_DEPTH")
   public static final int MAX_DEPTH = 16;
+
+  private static final int BITS_PER_LONG = 64;
 
   private final MediaDevice mdev;
   private final MediaEntity[] stackEntity = new MediaEntity[MAX_DEPTH];
@@ -62,7 +65,7 @@ public final class MediaGraphWalk {
     bitmap = a;
     mdev.graphMutex().lock();
     try {
-      idxMax = mdev.entityIdxMax() + 1;
+      idxMax = (mdev.entityIdxMax() + 1 + BITS_PER_LONG - 1) / BITS_PER_LONG * BITS_PER_LONG;
     } finally {
       mdev.graphMutex().unlock();
     }

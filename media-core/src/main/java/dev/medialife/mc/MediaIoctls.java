@@ -72,7 +72,10 @@ final class MediaIoctls {
     return 0;
   }
 
-  /** {@code find_entity}: exact id, or with the NEXT flag the first later id in list order. */
+  /**
+   * {@code find_entity}, shared by ENUM_ENTITIES, ENUM_LINKS and SETUP_LINK: the exact id, or with
+   * the NEXT flag the first entity in list order whose id is greater.
+   */
   private static @Nullable MediaEntity findEntity(MediaDevice mdev, int id) {
     boolean next = (id & MediaUapi.MEDIA_ENT_ID_FLAG_NEXT) != 0;
     int want = id & ~MediaUapi.MEDIA_ENT_ID_FLAG_NEXT;
@@ -119,8 +122,8 @@ final class MediaIoctls {
 
   /** {@code media_device_enum_links}: the pads, then the outbound data links. */
   static int enumLinks(MediaDevice mdev, MediaLinksEnum l) {
-    MediaEntity e = findEntity(mdev, l.entity & ~MediaUapi.MEDIA_ENT_ID_FLAG_NEXT);
-    if (e == null || (l.entity & MediaUapi.MEDIA_ENT_ID_FLAG_NEXT) != 0) {
+    MediaEntity e = findEntity(mdev, l.entity);
+    if (e == null) {
       return -Errno.EINVAL;
     }
     MediaPadDesc[] upads = l.pads;
@@ -154,8 +157,8 @@ final class MediaIoctls {
 
   /** {@code media_device_setup_link}. */
   static int setupLink(MediaDevice mdev, MediaLinkDesc d) {
-    MediaEntity source = exactEntity(mdev, d.source.entity);
-    MediaEntity sink = exactEntity(mdev, d.sink.entity);
+    MediaEntity source = findEntity(mdev, d.source.entity);
+    MediaEntity sink = findEntity(mdev, d.sink.entity);
     if (source == null || sink == null) {
       return -Errno.EINVAL;
     }
@@ -170,10 +173,6 @@ final class MediaIoctls {
       return -Errno.EINVAL;
     }
     return MediaGraph.setupLinkLocked(link, d.flags);
-  }
-
-  private static @Nullable MediaEntity exactEntity(MediaDevice mdev, int id) {
-    return (id & MediaUapi.MEDIA_ENT_ID_FLAG_NEXT) != 0 ? null : findEntity(mdev, id);
   }
 
   /**

@@ -133,8 +133,15 @@ class GraphEdgeCaseTest {
       MediaEntity a = bed.entity("a", 0, 1);
       MediaGraphWalk w = new MediaGraphWalk(bed.mdev);
       assertEquals(0, w.init());
-      MediaEntity late = bed.entity("late", 1, 0);
+      MediaEntity late = bed.entity("late", 1, 1);
       bed.link(a, 0, late, 0, EN);
+      // index 2 still fits the bitmap, which is rounded up to 64 bits; fill it up to 63
+      for (int i = 3; i < 64; i++) {
+        bed.entity("filler" + i, 0, 0);
+      }
+      MediaEntity beyond = bed.entity("beyond", 1, 0);
+      assertEquals(64, beyond.internalIdx());
+      bed.link(late, 1, beyond, 0, EN);
       List<String> got = new ArrayList<>();
       bed.mdev.graphMutex().lock();
       try {
@@ -147,7 +154,7 @@ class GraphEdgeCaseTest {
         bed.mdev.graphMutex().unlock();
       }
       w.cleanup();
-      assertEquals(List.of("a"), got);
+      assertEquals(List.of("late", "a"), got);
     }
   }
 

@@ -309,8 +309,11 @@ class GraphTopologyEnumTest {
           new MediaLinksEnum(g.b.id(), null, new MediaLinkDesc[0])));
       assertEquals(-Errno.EINVAL, t.ioctl(fd, MediaUapi.MEDIA_IOC_ENUM_LINKS,
           new MediaLinksEnum(g.c.id() + 100, null, null)));
-      assertEquals(-Errno.EINVAL, t.ioctl(fd, MediaUapi.MEDIA_IOC_ENUM_LINKS,
-          new MediaLinksEnum(g.a.id() | NEXT, null, null)));
+      // find_entity honours NEXT: the entity after a is b, whose one pad is listed
+      MediaPadDesc[] nextPads = new MediaPadDesc[2];
+      assertEquals(0, t.ioctl(fd, MediaUapi.MEDIA_IOC_ENUM_LINKS,
+          new MediaLinksEnum(g.a.id() | NEXT, nextPads, null)));
+      assertEquals(g.b.id(), nextPads[0].entity);
     }
   }
 
