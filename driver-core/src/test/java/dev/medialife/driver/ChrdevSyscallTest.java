@@ -2,6 +2,7 @@ package dev.medialife.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,7 +63,7 @@ class ChrdevSyscallTest {
     assertEquals(DevT.mkdev(254, 0), first[0]);
     int[] other = new Kernel().subsystem(int[].class, init);
     assertEquals(2, initcalls.get());
-    assertTrue(other != first);
+    assertNotSame(first, other);
   }
 
   @Test

@@ -67,12 +67,14 @@ final class RefGraph {
   private List<Object> path(Object from, Object to) {
     IdentityHashMap<Object, Object> parent = new IdentityHashMap<>();
     Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<Object> target = Collections.newSetFromMap(new IdentityHashMap<>());
+    target.add(to);
     Deque<Object> stack = new ArrayDeque<>();
     stack.push(from);
     seen.add(from);
     while (!stack.isEmpty()) {
       Object cur = stack.pop();
-      if (cur == to) {
+      if (target.contains(cur)) {
         List<Object> out = new ArrayList<>();
         for (Object o = cur; o != null; o = parent.get(o)) {
           out.add(0, o);
