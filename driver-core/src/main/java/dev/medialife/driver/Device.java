@@ -56,13 +56,13 @@ public final class Device {
     DELETED
   }
 
+  /** The device mutex's class, not validated by lockdep, as in the kernel's device_initialize. */
+  private static final LockClass DEVICE_MUTEX = LockClass.noValidate("device.mutex");
+
   private final Kernel kernel;
   private final Object container;
   private final Allocation mem;
   private final Kref kref;
-  /** The device mutex's class, not validated by lockdep, as in the kernel's device_initialize. */
-  private static final LockClass DEVICE_MUTEX = LockClass.noValidate("device.mutex");
-
   private final Mutex lock;
   private volatile @Nullable Consumer<Device> release;
   private volatile String name;

@@ -4,7 +4,9 @@
  * dev.medialife.mc.MediaEntity entities}, {@link dev.medialife.mc.MediaPad pads}, {@link
  * dev.medialife.mc.MediaLink links} with backlinks, {@link dev.medialife.mc.MediaInterface
  * interfaces}), {@link dev.medialife.mc.MediaGraph link setup, remote pads and pipelines}, {@link
- * dev.medialife.mc.MediaGraphWalk graph walks}, and the media ioctls.
+ * dev.medialife.mc.MediaGraphWalk graph walks}, and the media ioctls. The {@code uapi}
+ * sub-package holds the userspace structs and constants; {@code topology} prints a media device
+ * as media-ctl text, Graphviz DOT or JSON.
  *
  * <p>The lifetime follows the 2017 media lifetime memo, behind {@link
  * dev.medialife.kernel.config.PatchSwitch#MEDIA_LIFETIME}: the devnode is embedded in a refcounted
