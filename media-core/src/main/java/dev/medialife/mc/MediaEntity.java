@@ -451,6 +451,27 @@ public final class MediaEntity extends MediaGobj {
     }
   }
 
+  /**
+   * The entity type that MEDIA_IOC_ENUM_ENTITIES reports: functions outside the legacy range
+   * become "unknown sub-device" for a V4L2 sub-device and "unknown device node" otherwise; a V4L
+   * video node keeps its function.
+   *
+   * @return the legacy type
+   */
+  @KernelSymbol("media_device_enum_entities")
+  public int legacyType() {
+    int f = function;
+    if (f < MediaUapi.MEDIA_ENT_F_OLD_BASE || f > MediaUapi.MEDIA_ENT_F_TUNER) {
+      if (objType == EntityObjType.V4L2_SUBDEV) {
+        return MediaUapi.MEDIA_ENT_F_V4L2_SUBDEV_UNKNOWN;
+      }
+      if (f != MediaUapi.MEDIA_ENT_F_IO_V4L) {
+        return MediaUapi.MEDIA_ENT_T_DEVNODE_UNKNOWN;
+      }
+    }
+    return f;
+  }
+
   @Override
   public String toString() {
     return "entity '" + name + "' (function 0x" + Integer.toHexString(function) + ")";

@@ -95,7 +95,7 @@ final class MediaIoctls {
     }
     d.id = e.id();
     d.name = MediaUapi.strscpy(e.name(), 32);
-    d.type = legacyType(e);
+    d.type = e.legacyType();
     d.revision = 0;
     d.flags = e.flags();
     d.groupId = 0;
@@ -104,20 +104,6 @@ final class MediaIoctls {
     d.major = e.major();
     d.minor = e.minor();
     return 0;
-  }
-
-  /** Functions outside the legacy range map to "unknown sub-device" or "unknown devnode". */
-  static int legacyType(MediaEntity e) {
-    int f = e.function();
-    if (f < MediaUapi.MEDIA_ENT_F_OLD_BASE || f > MediaUapi.MEDIA_ENT_F_TUNER) {
-      if (e.objType() == EntityObjType.V4L2_SUBDEV) {
-        return MediaUapi.MEDIA_ENT_F_V4L2_SUBDEV_UNKNOWN;
-      }
-      if (f != MediaUapi.MEDIA_ENT_F_IO_V4L) {
-        return MediaUapi.MEDIA_ENT_T_DEVNODE_UNKNOWN;
-      }
-    }
-    return f;
   }
 
   /** {@code media_device_enum_links}: the pads, then the outbound data links. */

@@ -261,7 +261,7 @@ class GraphTopologyEnumTest {
       for (Object[] c : cases) {
         MediaEntity e = bed.entity("e" + n++, (Integer) c[0], MediaPad.sink());
         e.setObjType((EntityObjType) c[1]);
-        assertEquals(c[2], MediaIoctls.legacyType(e), e + " as " + c[1]);
+        assertEquals(c[2], e.legacyType(), e + " as " + c[1]);
       }
       int fd = bed.open();
       MediaEntityDesc d = new MediaEntityDesc(NEXT);

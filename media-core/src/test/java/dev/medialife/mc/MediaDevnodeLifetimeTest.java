@@ -138,6 +138,24 @@ class MediaDevnodeLifetimeTest {
     LifetimeBed.removeDevice(d0);
   }
 
+  /** A bound driver with /dev/mediaN open and the ioctl window armed. */
+  private record Opened(
+      Device dev, LifetimeBed.Priv priv, Task task, int fd, CountDownLatch parked,
+      CountDownLatch go) {}
+
+  private Opened openParked() {
+    bed.registerDriver();
+    Device d0 = bed.addDevice("mcdrv0");
+    LifetimeBed.Priv p = LifetimeBed.priv(d0);
+    Task t = new Task(bed.kernel, "app");
+    int fd = t.open(p.path(), File.O_RDWR);
+    assertTrue(fd >= 0);
+    CountDownLatch parked = new CountDownLatch(1);
+    CountDownLatch go = new CountDownLatch(1);
+    parkIoctl(parked, go);
+    return new Opened(d0, p, t, fd, parked, go);
+  }
+
   /** Arms the ioctl window: the passing thread signals {@code parked} and waits for {@code go}. */
   private static void parkIoctl(CountDownLatch parked, CountDownLatch go) {
     RaceWindow.arm(
@@ -150,16 +168,14 @@ class MediaDevnodeLifetimeTest {
 
   @Test
   void lifetimeOnIoctlInTheWindowCompletesAndUnbindWaitsForIt() {
-    bed.registerDriver();
-    Device d0 = bed.addDevice("mcdrv0");
-    LifetimeBed.Priv p = LifetimeBed.priv(d0);
-    Task t = new Task(bed.kernel, "app");
-    int fd = t.open(p.path(), File.O_RDWR);
-    assertTrue(fd >= 0);
-    CountDownLatch parked = new CountDownLatch(1);
-    CountDownLatch go = new CountDownLatch(1);
+    Opened o = openParked();
+    Device d0 = o.dev();
+    LifetimeBed.Priv p = o.priv();
+    Task t = o.task();
+    int fd = o.fd();
+    CountDownLatch parked = o.parked();
+    CountDownLatch go = o.go();
     CountDownLatch unbound = new CountDownLatch(1);
-    parkIoctl(parked, go);
     AtomicInteger ioctlResult = new AtomicInteger(1);
     AtomicInteger unbindResult = new AtomicInteger(1);
     MediaDeviceInfo info = new MediaDeviceInfo();
@@ -200,15 +216,13 @@ class MediaDevnodeLifetimeTest {
   @ExpectReports(ReportKind.USE_AFTER_FREE)
   void lifetimeOffIoctlInTheWindowUsesTheFreedMediaDevice(SanitizerScope scope) {
     PatchSwitch.MEDIA_LIFETIME.set(false);
-    bed.registerDriver();
-    Device d0 = bed.addDevice("mcdrv0");
-    LifetimeBed.Priv p = LifetimeBed.priv(d0);
-    Task t = new Task(bed.kernel, "app");
-    int fd = t.open(p.path(), File.O_RDWR);
-    assertTrue(fd >= 0);
-    CountDownLatch parked = new CountDownLatch(1);
-    CountDownLatch go = new CountDownLatch(1);
-    parkIoctl(parked, go);
+    Opened o = openParked();
+    Device d0 = o.dev();
+    LifetimeBed.Priv p = o.priv();
+    Task t = o.task();
+    int fd = o.fd();
+    CountDownLatch parked = o.parked();
+    CountDownLatch go = o.go();
     AtomicInteger ioctlResult = new AtomicInteger(1);
     AtomicInteger unbindResult = new AtomicInteger(1);
     Thread caller = Sync.start("ioctl", () -> ioctlResult.set(deviceInfo(t, fd)));
@@ -232,16 +246,14 @@ class MediaDevnodeLifetimeTest {
 
   @Test
   void unregisterWaitsForTheIoctlsInFlight() {
-    bed.registerDriver();
-    Device d0 = bed.addDevice("mcdrv0");
-    LifetimeBed.Priv p = LifetimeBed.priv(d0);
-    Task t = new Task(bed.kernel, "app");
-    int fd = t.open(p.path(), File.O_RDWR);
-    assertTrue(fd >= 0);
-    CountDownLatch parked = new CountDownLatch(1);
-    CountDownLatch go = new CountDownLatch(1);
+    Opened o = openParked();
+    Device d0 = o.dev();
+    LifetimeBed.Priv p = o.priv();
+    Task t = o.task();
+    int fd = o.fd();
+    CountDownLatch parked = o.parked();
+    CountDownLatch go = o.go();
     CountDownLatch returned = new CountDownLatch(1);
-    parkIoctl(parked, go);
     AtomicInteger ioctlResult = new AtomicInteger(1);
     Thread caller = Sync.start("ioctl", () -> ioctlResult.set(deviceInfo(t, fd)));
     Sync.await(parked, "the ioctl to enter the window");

@@ -3,7 +3,6 @@ package dev.medialife.mc.topology;
 import dev.medialife.driver.DevT;
 import dev.medialife.driver.Kernel;
 import dev.medialife.kernel.meta.JavaOnly;
-import dev.medialife.mc.EntityObjType;
 import dev.medialife.mc.MediaDevice;
 import dev.medialife.mc.MediaEntity;
 import dev.medialife.mc.MediaLink;
@@ -158,16 +157,7 @@ public final class Topology {
 
   /** The legacy entity type, as the kernel computes it for {@code MEDIA_IOC_ENUM_ENTITIES}. */
   static int legacyType(MediaEntity e) {
-    int f = e.function();
-    if (f < MediaUapi.MEDIA_ENT_F_OLD_BASE || f > MediaUapi.MEDIA_ENT_F_TUNER) {
-      if (e.objType() == EntityObjType.V4L2_SUBDEV) {
-        return MediaUapi.MEDIA_ENT_F_V4L2_SUBDEV_UNKNOWN;
-      }
-      if (f != MediaUapi.MEDIA_ENT_F_IO_V4L) {
-        return MediaUapi.MEDIA_ENT_T_DEVNODE_UNKNOWN;
-      }
-    }
-    return f;
+    return e.legacyType();
   }
 
   /** Whether the legacy type is a V4L2 sub-device. */
