@@ -109,6 +109,9 @@ class AllocatorFaultTest {
       errnos.add(s.result());
     }
     assertEquals(-Errno.ENOMEM, errnos.get(0), "the instance's kzalloc is the first point");
+    assertEquals(Kmem.FAULT_POINT, r.points().get(0));
+    assertTrue(r.points().contains(MediaDevice.FAULT_MODEL_ATTR), r.points().toString());
+    assertTrue(r.points().size() > 2, "registration points after the kzalloc: " + r.points());
     assertEquals(0, MediaDeviceAllocator.instances(bed.kernel));
     bed.unplug(1);
   }
