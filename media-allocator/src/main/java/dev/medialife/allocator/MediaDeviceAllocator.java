@@ -218,6 +218,10 @@ public final class MediaDeviceAllocator {
   }
 
   private void put(MediaDevice mdev, @Nullable Module owner) {
+    // The kernel's container_of reads mdi->owner: a freed instance is a use-after-free there.
+    if (!mdev.mem().check("media_device_delete")) {
+      return;
+    }
     Instance inst;
     lock.lock();
     try {
