@@ -9,6 +9,7 @@ import dev.medialife.driver.Kernel;
 import dev.medialife.driver.Module;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.Warn;
+import dev.medialife.kernel.fault.RaceWindow;
 import dev.medialife.kernel.locking.Mutex;
 import dev.medialife.kernel.locking.SpinLock;
 import dev.medialife.kernel.meta.JavaOnly;
@@ -43,8 +44,9 @@ import org.jspecify.annotations.Nullable;
  * <p>The file operations ({@code v4l2_fops}) check REGISTERED before calling the driver: open and
  * ioctl give {@code -ENODEV}, poll {@code EPOLLERR | EPOLLHUP | EPOLLPRI}, read {@code -ENODEV};
  * release always runs. The ioctl dispatcher re-checks REGISTERED after taking the device lock;
- * the window before it is {@value #WINDOW_IOCTL_LOCK}, and the one between open's two checks is
- * {@value #WINDOW_OPEN}.
+ * the window before it is {@value #WINDOW_IOCTL_LOCK}, the one between open's two checks is
+ * {@value #WINDOW_OPEN}, and the one in unregistration between the flag and the node's removal
+ * is {@value #WINDOW_UNREGISTER}.
  *
  * <p>Implementation notes: the flags and the numbers are volatile; the minor table, the numbers
  * and the REGISTERED clear are guarded by {@code videodev_lock}; the file handle list by {@code
@@ -57,6 +59,9 @@ public final class VideoDevice {
 
   /** The window in v4l2_open between taking the reference and calling the driver's open. */
   public static final String WINDOW_OPEN = "v4l2_open";
+
+  /** The window in unregistration after REGISTERED is cleared, before the node is removed. */
+  public static final String WINDOW_UNREGISTER = "video_unregister_device";
 
   /** {@code V4L2_FL_REGISTERED}: the bit number of the registration flag. */
   @KernelSymbol("V4L2_FL_REGISTERED")
@@ -754,6 +759,7 @@ public final class VideoDevice {
     } finally {
       subsys.videodevLock.unlock();
     }
+    RaceWindow.at(WINDOW_UNREGISTER);
     if (usesV4l2Fh()) {
       V4l2Fh.eventWakeAll(this);
     }
