@@ -4,7 +4,6 @@ import dev.medialife.driver.Cdev;
 import dev.medialife.driver.DevT;
 import dev.medialife.driver.Device;
 import dev.medialife.driver.File;
-import dev.medialife.driver.FileOperations;
 import dev.medialife.driver.Kernel;
 import dev.medialife.driver.Module;
 import dev.medialife.kernel.Errno;
@@ -121,7 +120,6 @@ public final class VideoDevice {
   private final Allocation mem;
   private final @Nullable Allocation ownMem;
   private final Device dev;
-  private final V4l2Fops coreFops = new V4l2Fops(this);
 
   /** {@code fh_lock}: guards {@link #fhList}. */
   private final SpinLock fhLock = new SpinLock("video_device.fh_lock");
@@ -208,10 +206,15 @@ public final class VideoDevice {
    * @param file a file of a video node
    * @return the device
    * @throws ClassCastException if the file is not on a video node (a harness bug)
+   * @throws IllegalStateException if the file's node was released, which an open file prevents
    */
   @KernelSymbol("video_devdata")
   public static VideoDevice devdata(File file) {
-    return ((V4l2Fops) file.cdev().fops()).vdev;
+    VideoDevice v = ((V4l2Fops) file.cdev().fops()).devdata(file);
+    if (v == null) {
+      throw new IllegalStateException(file + " has no video device: its slot was freed");
+    }
+    return v;
   }
 
   // ---------------------------------------------------------------- fields the driver fills
@@ -615,10 +618,14 @@ public final class VideoDevice {
    */
   @KernelSymbol({"video_register_device", "__video_register_device"})
   public int register(VflType type, int nr, @Nullable Module owner) {
-    minor = -1;
     if (!mem.check("video_register_device")) {
       return -Errno.ENODEV;
     }
+    if (Warn.on(isRegistered() || dev.state() != Device.State.INITIALIZED,
+        "video_register_device of " + name + " twice")) {
+      return -Errno.EINVAL;
+    }
+    minor = -1;
     if (Warn.on(release == null, "video_register_device of " + name + " without a release")) {
       return -Errno.EINVAL;
     }
@@ -630,10 +637,6 @@ public final class VideoDevice {
     if (Warn.on(
         type != VflType.SUBDEV && deviceCaps == 0,
         "video_register_device of " + name + " without device_caps")) {
-      return -Errno.EINVAL;
-    }
-    if (Warn.on(isRegistered() || dev.state() != Device.State.INITIALIZED,
-        "video_register_device of " + name + " twice")) {
       return -Errno.EINVAL;
     }
     vflType = type;
@@ -654,7 +657,7 @@ public final class VideoDevice {
     num = got[0];
     minor = got[1];
     int devt = DevT.mkdev(VideoSubsystem.VIDEO_MAJOR, minor);
-    Cdev c = new Cdev(coreFops, owner);
+    Cdev c = new Cdev(subsys.fops, owner);
     int ret = c.add(dev.kernel(), devt, 1);
     if (ret < 0) {
       subsys.videodevLock.lock();
@@ -800,10 +803,6 @@ public final class VideoDevice {
     if (putV4l2) {
       v.put();
     }
-  }
-
-  FileOperations coreFops() {
-    return coreFops;
   }
 
   @Override

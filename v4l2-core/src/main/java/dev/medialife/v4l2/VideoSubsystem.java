@@ -8,6 +8,7 @@ import dev.medialife.kernel.locking.Mutex;
 import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,8 +32,12 @@ final class VideoSubsystem {
   /** {@code videodev_lock}. */
   final Mutex videodevLock = new Mutex("videodev_lock");
 
-  /** {@code video_devices[]}, guarded by {@link #videodevLock}. */
-  private final @Nullable VideoDevice[] devices = new VideoDevice[VIDEO_NUM_DEVICES];
+  /** {@code video_devices[]}, changed under {@link #videodevLock}, read lock-free by files. */
+  private final AtomicReferenceArray<@Nullable VideoDevice> devices =
+      new AtomicReferenceArray<>(VIDEO_NUM_DEVICES);
+
+  /** {@code v4l2_fops}, shared by every video node's cdev. */
+  final V4l2Fops fops = new V4l2Fops(this);
 
   /** {@code devnode_nums[]}, guarded by {@link #videodevLock}. */
   private final Map<VideoDevice.VflType, BitSet> nums = new EnumMap<>(VideoDevice.VflType.class);
@@ -73,14 +78,14 @@ final class VideoSubsystem {
       return null;
     }
     int minor = 0;
-    while (minor < VIDEO_NUM_DEVICES && devices[minor] != null) {
+    while (minor < VIDEO_NUM_DEVICES && devices.get(minor) != null) {
       minor++;
     }
     if (minor == VIDEO_NUM_DEVICES) {
       return null;
     }
     bits.set(num);
-    devices[minor] = vdev;
+    devices.set(minor, vdev);
     return new int[] {num, minor};
   }
 
@@ -92,10 +97,10 @@ final class VideoSubsystem {
    */
   boolean free(VideoDevice vdev, VideoDevice.VflType type, int minor, int num) {
     videodevLock.assertHeld();
-    if (Warn.on(minor < 0 || devices[minor] != vdev, "video_devices[" + minor + "] != " + vdev)) {
+    if (Warn.on(minor < 0 || devices.get(minor) != vdev, "video_devices[" + minor + "] != " + vdev)) {
       return false;
     }
-    devices[minor] = null;
+    devices.set(minor, null);
     bitsOf(type).clear(num);
     return true;
   }
@@ -108,14 +113,12 @@ final class VideoSubsystem {
     return b;
   }
 
-  /** {@code video_devdata} by minor, for tests; takes the lock. */
+  /**
+   * {@code video_devdata}: the device in a minor's slot. Lock-free for open files, whose
+   * reference keeps the slot; v4l2_open calls it under {@link #videodevLock}.
+   */
   @Nullable VideoDevice lookup(int minor) {
-    videodevLock.lock();
-    try {
-      return devices[minor];
-    } finally {
-      videodevLock.unlock();
-    }
+    return minor < 0 || minor >= VIDEO_NUM_DEVICES ? null : devices.get(minor);
   }
 
   /** Whether a node number of a type is taken; takes the lock. */
