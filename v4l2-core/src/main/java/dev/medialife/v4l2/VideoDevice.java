@@ -614,12 +614,16 @@ public final class VideoDevice {
    * @param nr the wanted node number, or -1 for the first free one
    * @param owner the module whose code the driver's operations are, or null
    * @return 0; {@code -EINVAL} without a release callback, a v4l2_device or device caps (with a
-   *     warning); {@code -ENFILE} without a free number or minor; or the cdev or device error
+   *     warning); {@code -ENFILE} without a free number or minor; {@code -EIO} when the kernel's
+   *     videodev_init could not get major 81; or the cdev or device error
    */
   @KernelSymbol({"video_register_device", "__video_register_device"})
   public int register(VflType type, int nr, @Nullable Module owner) {
     if (!mem.check("video_register_device")) {
       return -Errno.ENODEV;
+    }
+    if (subsys.regionError != 0) {
+      return subsys.regionError;
     }
     if (Warn.on(isRegistered() || dev.state() != Device.State.INITIALIZED,
         "video_register_device of " + name + " twice")) {
