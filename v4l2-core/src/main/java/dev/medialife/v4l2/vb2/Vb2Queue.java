@@ -714,7 +714,7 @@ public final class Vb2Queue {
       if (streaming) {
         return 0;
       }
-      if (bufs.isEmpty() || bufs.size() < minQueuedBuffers) {
+      if (bufs.size() < Math.max(1, minQueuedBuffers)) {
         return -Errno.EINVAL;
       }
       start = queuedList.size() >= minQueuedBuffers;
