@@ -16,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -87,6 +88,12 @@ public final class Vb2Queue {
   private final int minReqbufsAllocation;
   private final WaitQueueHead doneWq = new WaitQueueHead("vb2_queue.done_wq");
   private final ReentrantLock doneLock = new ReentrantLock();
+
+  /**
+   * Serialises the ioctl-level methods of a queue without {@code q->lock}, as a driver that sets
+   * no queue lock must (older kernels' {@code wait_prepare}/{@code wait_finish} dropped it).
+   */
+  private final ReentrantLock serial = new ReentrantLock();
 
   @GuardedBy("doneLock")
   private final List<Vb2Buffer> bufs = new ArrayList<>();
@@ -351,6 +358,10 @@ public final class Vb2Queue {
    */
   @KernelSymbol({"vb2_reqbufs", "vb2_core_reqbufs"})
   public int reqbufs(int bufType, int mem, int count) {
+    return serialized(() -> doReqbufs(bufType, mem, count));
+  }
+
+  private int doReqbufs(int bufType, int mem, int count) {
     int ret = verifyMemoryType(mem, bufType);
     if (ret != 0) {
       return ret;
@@ -475,6 +486,10 @@ public final class Vb2Queue {
    */
   @KernelSymbol({"vb2_qbuf", "vb2_core_qbuf"})
   public int qbuf(V4l2Buffer b) {
+    return serialized(() -> doQbuf(b));
+  }
+
+  private int doQbuf(V4l2Buffer b) {
     Vb2Buffer vb;
     boolean enqueueNow;
     boolean startNow;
@@ -638,6 +653,10 @@ public final class Vb2Queue {
    */
   @KernelSymbol({"vb2_dqbuf", "vb2_core_dqbuf", "__vb2_wait_for_done_vb"})
   public int dqbuf(V4l2Buffer b, boolean nonblocking) {
+    return serialized(() -> doDqbuf(b, nonblocking));
+  }
+
+  private int doDqbuf(V4l2Buffer b, boolean nonblocking) {
     if (b.type != type) {
       return -Errno.EINVAL;
     }
@@ -678,10 +697,14 @@ public final class Vb2Queue {
       Mutex l = lock;
       if (l != null) {
         l.unlock();
+      } else {
+        serial.unlock();
       }
       int ret = doneWq.waitEventInterruptible(this::doneOrStopped);
       if (l != null) {
         l.lock();
+      } else {
+        serial.lock();
       }
       doneLock.lock();
       try {
@@ -705,6 +728,10 @@ public final class Vb2Queue {
    */
   @KernelSymbol({"vb2_streamon", "vb2_core_streamon"})
   public int streamon(int bufType) {
+    return serialized(() -> doStreamon(bufType));
+  }
+
+  private int doStreamon(int bufType) {
     if (bufType != type) {
       return -Errno.EINVAL;
     }
@@ -745,6 +772,10 @@ public final class Vb2Queue {
    */
   @KernelSymbol({"vb2_streamoff", "vb2_core_streamoff"})
   public int streamoff(int bufType) {
+    return serialized(() -> doStreamoff(bufType));
+  }
+
+  private int doStreamoff(int bufType) {
     if (bufType != type) {
       return -Errno.EINVAL;
     }
@@ -845,8 +876,30 @@ public final class Vb2Queue {
    */
   @KernelSymbol({"vb2_queue_release", "vb2_core_queue_release"})
   public void queueRelease() {
-    cancel();
-    freeBuffers();
+    serialized(
+        () -> {
+          cancel();
+          freeBuffers();
+          return 0;
+        });
+  }
+
+  /**
+   * Runs an ioctl-level body, taking the internal serialisation lock when the queue has no {@code
+   * q->lock} (with one, the caller holds it).
+   */
+  private int serialized(IntSupplier body) {
+    boolean own = lock == null;
+    if (own) {
+      serial.lock();
+    }
+    try {
+      return body.getAsInt();
+    } finally {
+      if (own) {
+        serial.unlock();
+      }
+    }
   }
 
   /**
