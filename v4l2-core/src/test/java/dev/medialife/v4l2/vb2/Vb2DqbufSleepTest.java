@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.medialife.driver.File;
 import dev.medialife.driver.FileOperations;
+import dev.medialife.driver.Task;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.locking.Mutex;
 import dev.medialife.kernel.testing.Sanitized;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.Timeout;
 @Sanitized
 @Timeout(60)
 class Vb2DqbufSleepTest {
+  private static final int READABLE = FileOperations.POLLIN | FileOperations.POLLRDNORM;
+
   private final FakeDriver drv = new FakeDriver();
 
   private static V4l2Buffer cap(int index) {
@@ -82,16 +86,15 @@ class Vb2DqbufSleepTest {
   @Test
   void queueErrorWakesADqbufSleeperAndAPollSleeper() {
     Vb2Queue q = streaming(null, 3);
+    PollNode node = new PollNode(q, "video0");
+    Task app = new Task(node.kernel, "app");
+    int fd = app.open(node.path, File.O_RDWR);
+    assertTrue(fd >= 0);
+    assertEquals(0, app.poll(fd, READABLE, 0));
     AtomicInteger dq = new AtomicInteger(1);
     AtomicInteger mask = new AtomicInteger(-1);
     Thread t1 = dqbufSleeper(q, dq, cap(0));
-    Thread t2 =
-        Sync.start(
-            "poll",
-            () -> {
-              int r = q.doneWq().waitEventInterruptible(() -> q.pollMask() != 0);
-              mask.set(r == 0 ? q.pollMask() : r);
-            });
+    Thread t2 = Sync.start("poll", () -> mask.set(app.poll(fd, READABLE, -1)));
     awaitSleepers(q, 2);
     q.queueError();
     Sync.join(t1);
@@ -100,10 +103,32 @@ class Vb2DqbufSleepTest {
     assertEquals(FileOperations.POLLERR, mask.get());
     // The disconnect pattern: in-flight buffers come back as ERROR, then the cancel.
     drv.drain(Vb2Buffer.State.ERROR);
+    assertEquals(0, app.close(fd));
     q.queueRelease();
+    node.remove();
     assertEquals(3, q.queuedTotal());
     assertEquals(3, q.cancelledTotal());
     assertEquals(0, q.dequeuedTotal());
+  }
+
+  @Test
+  void aPollSleeperWakesReadableOnACompletion() {
+    Vb2Queue q = streaming(null, 2);
+    PollNode node = new PollNode(q, "video1");
+    Task app = new Task(node.kernel, "app");
+    int fd = app.open(node.path, File.O_RDWR);
+    AtomicInteger mask = new AtomicInteger(-1);
+    Thread t = Sync.start("poll", () -> mask.set(app.poll(fd, READABLE, -1)));
+    awaitSleepers(q, 1);
+    drv.complete(Vb2Buffer.State.DONE);
+    Sync.join(t);
+    assertEquals(READABLE, mask.get());
+    assertEquals(0, q.dqbuf(cap(0), true));
+    assertEquals(0, app.close(fd));
+    q.queueRelease();
+    node.remove();
+    assertEquals(1, q.dequeuedTotal());
+    assertEquals(1, q.cancelledTotal());
   }
 
   @Test
@@ -180,12 +205,11 @@ class Vb2DqbufSleepTest {
     assertEquals(0, q.streamoff(TYPE_VIDEO_CAPTURE));
     // The woken sleeper waits for the lock we hold, still marked as waiting in DQBUF.
     assertEquals(-Errno.EBUSY, q.reqbufs(TYPE_VIDEO_CAPTURE, MEMORY_MMAP, 2));
+    // Freeing (count 0) is allowed: the sleeper touches no buffer when it wakes.
+    assertEquals(0, q.reqbufs(TYPE_VIDEO_CAPTURE, MEMORY_MMAP, 0));
     lock.unlock();
     Sync.join(t);
     assertEquals(-Errno.EINVAL, ret.get());
-    lock.lock();
-    assertEquals(0, q.reqbufs(TYPE_VIDEO_CAPTURE, MEMORY_MMAP, 0));
-    lock.unlock();
     assertEquals(0, q.numBuffers());
   }
 }

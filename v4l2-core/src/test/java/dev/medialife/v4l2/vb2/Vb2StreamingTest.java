@@ -135,8 +135,8 @@ class Vb2StreamingTest {
   void minQueuedBuffersDefersStartStreamingToQbuf() {
     Vb2Queue q = FakeDriver.capture(drv, null, 2);
     assertEquals(3, q.reqbufs(TYPE_VIDEO_CAPTURE, MEMORY_MMAP, 3));
-    assertEquals(0, q.qbuf(cap(0)));
     assertEquals(0, q.streamon(TYPE_VIDEO_CAPTURE));
+    assertEquals(0, q.qbuf(cap(0)));
     assertTrue(q.isStreaming());
     assertEquals(0, drv.started.get());
     assertEquals(Vb2Buffer.State.QUEUED, vb(q, 0).state());
