@@ -7,7 +7,6 @@ import dev.medialife.kernel.meta.KernelSymbol;
  * the caller fills {@code index}, {@code type} and {@code memory}; the core fills the rest.
  */
 @KernelSymbol("v4l2_buffer")
-@SuppressWarnings("MemberName")
 public final class V4l2Buffer {
   /** {@code V4L2_BUF_FLAG_MAPPED}. */
   @KernelSymbol("V4L2_BUF_FLAG_MAPPED")
