@@ -1,0 +1,62 @@
+package dev.medialife.v4l2.vb2;
+
+import dev.medialife.kernel.meta.KernelSymbol;
+
+/**
+ * The user's buffer descriptor ({@code struct v4l2_buffer}) passed to QUERYBUF, QBUF and DQBUF:
+ * the caller fills {@code index}, {@code type} and {@code memory}; the core fills the rest.
+ */
+@KernelSymbol("v4l2_buffer")
+public final class V4l2Buffer {
+  /** {@code V4L2_BUF_FLAG_MAPPED}. */
+  @KernelSymbol("V4L2_BUF_FLAG_MAPPED")
+  public static final int FLAG_MAPPED = 0x1;
+
+  /** {@code V4L2_BUF_FLAG_QUEUED}: the buffer is on the queue (queued or owned by the driver). */
+  @KernelSymbol("V4L2_BUF_FLAG_QUEUED")
+  public static final int FLAG_QUEUED = 0x2;
+
+  /** {@code V4L2_BUF_FLAG_DONE}: the buffer is completed and waits to be dequeued. */
+  @KernelSymbol("V4L2_BUF_FLAG_DONE")
+  public static final int FLAG_DONE = 0x4;
+
+  /** {@code V4L2_BUF_FLAG_ERROR}: the buffer was completed with an error. */
+  @KernelSymbol("V4L2_BUF_FLAG_ERROR")
+  public static final int FLAG_ERROR = 0x40;
+
+  /** {@code V4L2_BUF_FLAG_LAST}: the last buffer of the stream; DQBUF then gives -EPIPE. */
+  @KernelSymbol("V4L2_BUF_FLAG_LAST")
+  public static final int FLAG_LAST = 0x100000;
+
+  /** The buffer index. */
+  public int index;
+
+  /** The buffer type, a {@code V4L2_BUF_TYPE_*} value. */
+  public int type;
+
+  /** The memory type, a {@code V4L2_MEMORY_*} value. */
+  public int memory;
+
+  /** The {@code V4L2_BUF_FLAG_*} flags. */
+  public int flags;
+
+  /** The payload in bytes. */
+  public int bytesused;
+
+  /** The frame sequence number. */
+  public int sequence;
+
+  /**
+   * A descriptor for a buffer.
+   *
+   * @param index the buffer index
+   * @param type the buffer type
+   * @param memory the memory type
+   */
+  @KernelSymbol("v4l2_buffer")
+  public V4l2Buffer(int index, int type, int memory) {
+    this.index = index;
+    this.type = type;
+    this.memory = memory;
+  }
+}
