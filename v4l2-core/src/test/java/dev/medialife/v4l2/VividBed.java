@@ -56,6 +56,12 @@ final class VividBed {
   /** Whether probe makes a media device. */
   boolean withMdev;
 
+  /** The queue's memory types. */
+  int ioModes = Vb2Queue.IO_MMAP;
+
+  /** Whether the queue gets the device lock as its lock (else it has none). */
+  boolean queueLock = true;
+
   final AtomicInteger v4l2Releases = new AtomicInteger();
   final AtomicInteger sFmtCalls = new AtomicInteger();
   final AtomicInteger sInputCalls = new AtomicInteger();
@@ -263,7 +269,7 @@ final class VividBed {
       this.mem = mem;
       this.v4l2 = new V4l2Device(mem);
       this.vdev = new VideoDevice(kernel, mem);
-      this.queue = new Vb2Queue(CAP, Vb2Queue.IO_MMAP, new HwOps(), lock, 1);
+      this.queue = new Vb2Queue(CAP, ioModes, new HwOps(), queueLock ? lock : null, 1);
       fmt.width = 640;
       fmt.height = 480;
       fmt.pixelformat = Videodev2.V4L2_PIX_FMT_YUYV;
