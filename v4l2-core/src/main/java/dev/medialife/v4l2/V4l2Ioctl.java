@@ -10,14 +10,25 @@ import dev.medialife.kernel.fault.RaceWindow;
 import dev.medialife.kernel.locking.Mutex;
 import dev.medialife.kernel.meta.KernelSymbol;
 import dev.medialife.v4l2.uapi.V4l2Capability;
+import dev.medialife.v4l2.uapi.V4l2Fmtdesc;
+import dev.medialife.v4l2.uapi.V4l2Format;
+import dev.medialife.v4l2.uapi.V4l2Input;
+import dev.medialife.v4l2.uapi.V4l2Int;
+import dev.medialife.v4l2.uapi.V4l2Requestbuffers;
+import dev.medialife.v4l2.uapi.V4l2Tuner;
 import dev.medialife.v4l2.uapi.Videodev2;
+import dev.medialife.v4l2.vb2.V4l2Buffer;
+import dev.medialife.v4l2.vb2.Vb2Queue;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The ioctl dispatcher of v4l2-ioctl.c ({@code video_ioctl2} and {@code __video_do_ioctl}): takes
- * the device lock interruptibly, re-checks registration under it, then runs the core's handler
- * for the commands it knows (VIDIOC_QUERYCAP) and the driver's {@code vidioc_default} for the
- * rest.
+ * the per-queue or per-device lock interruptibly, re-checks registration under it, then runs the
+ * core's handler for the commands it knows (QUERYCAP, ENUM_FMT, G/S/TRY_FMT, REQBUFS, QUERYBUF,
+ * QBUF, DQBUF, STREAMON, STREAMOFF, ENUMINPUT, G/S_INPUT, G_TUNER) and the driver's {@code
+ * vidioc_default} for the rest. Departure: the format ioctls know only {@code
+ * V4L2_BUF_TYPE_VIDEO_CAPTURE}, and a driver that lacks an op answers {@code -ENOTTY} only after
+ * the argument and type checks, where the kernel's {@code valid_ioctls} answers first.
  */
 @KernelSymbol("v4l2-ioctl.c")
 public final class V4l2Ioctl {
@@ -46,7 +57,7 @@ public final class V4l2Ioctl {
     if (vdev.usesV4l2Fh() && file.privateData(Object.class) instanceof V4l2Fh fh) {
       vfh = fh;
     }
-    Mutex lock = vdev.lock();
+    Mutex lock = getLock(vdev, cmd);
     RaceWindow.at(VideoDevice.WINDOW_IOCTL_LOCK);
     if (lock != null && lock.lockInterruptible() != 0) {
       return -Errno.ERESTARTSYS;
@@ -65,6 +76,9 @@ public final class V4l2Ioctl {
         }
         return querycap(ops, file, vfh, vdev, cap);
       }
+      if (isStandard(cmd)) {
+        return doStandard(ops, file, vfh, vdev, cmd, arg);
+      }
       boolean validPrio = vfh != null && vdev.prio().check(vfh.prio()) >= 0;
       return ops.defaultIoctl(file, vfh, validPrio, cmd, arg);
     } finally {
@@ -72,6 +86,116 @@ public final class V4l2Ioctl {
         lock.unlock();
       }
     }
+  }
+
+  /** Whether a command is a buffer ioctl ({@code INFO_FL_QUEUE}). */
+  private static boolean isQueueIoctl(int cmd) {
+    return cmd == Videodev2.VIDIOC_REQBUFS
+        || cmd == Videodev2.VIDIOC_QUERYBUF
+        || cmd == Videodev2.VIDIOC_QBUF
+        || cmd == Videodev2.VIDIOC_DQBUF
+        || cmd == Videodev2.VIDIOC_STREAMON
+        || cmd == Videodev2.VIDIOC_STREAMOFF;
+  }
+
+  /** Whether a command is one of the standard ioctls this dispatcher knows besides QUERYCAP. */
+  private static boolean isStandard(int cmd) {
+    return isQueueIoctl(cmd)
+        || cmd == Videodev2.VIDIOC_ENUM_FMT
+        || cmd == Videodev2.VIDIOC_G_FMT
+        || cmd == Videodev2.VIDIOC_S_FMT
+        || cmd == Videodev2.VIDIOC_TRY_FMT
+        || cmd == Videodev2.VIDIOC_ENUMINPUT
+        || cmd == Videodev2.VIDIOC_G_INPUT
+        || cmd == Videodev2.VIDIOC_S_INPUT
+        || cmd == Videodev2.VIDIOC_G_TUNER;
+  }
+
+  /**
+   * {@code v4l2_ioctl_get_lock}: the queue's lock for a buffer ioctl when the node has a queue
+   * with a lock, else the device lock.
+   */
+  private static @Nullable Mutex getLock(VideoDevice vdev, int cmd) {
+    Vb2Queue q = vdev.queue();
+    if (q != null && isQueueIoctl(cmd)) {
+      Mutex ql = q.lock();
+      if (ql != null) {
+        return ql;
+      }
+    }
+    return vdev.lock();
+  }
+
+  /**
+   * The {@code v4l2_ioctls[]} entries: the argument's type (else {@code -EFAULT}, as a bad user
+   * pointer), the buffer type of the format ioctls (capture only in this model, else {@code
+   * -EINVAL}), {@code v4l_enable_media_source} before S_FMT and S_INPUT, then the driver's op.
+   */
+  private static int doStandard(
+      V4l2IoctlOps ops,
+      File file,
+      @Nullable V4l2Fh fh,
+      VideoDevice vdev,
+      int cmd,
+      @Nullable IoctlArg<?> arg) {
+    if (cmd == Videodev2.VIDIOC_ENUM_FMT) {
+      if (!(arg instanceof V4l2Fmtdesc f)) {
+        return -Errno.EFAULT;
+      }
+      return f.type == Vb2Queue.TYPE_VIDEO_CAPTURE ? ops.enumFmtVidCap(file, fh, f) : -Errno.EINVAL;
+    }
+    if (cmd == Videodev2.VIDIOC_G_FMT
+        || cmd == Videodev2.VIDIOC_S_FMT
+        || cmd == Videodev2.VIDIOC_TRY_FMT) {
+      if (!(arg instanceof V4l2Format f)) {
+        return -Errno.EFAULT;
+      }
+      if (f.type != Vb2Queue.TYPE_VIDEO_CAPTURE) {
+        return -Errno.EINVAL;
+      }
+      if (cmd == Videodev2.VIDIOC_G_FMT) {
+        return ops.gFmtVidCap(file, fh, f);
+      }
+      if (cmd == Videodev2.VIDIOC_TRY_FMT) {
+        return ops.tryFmtVidCap(file, fh, f);
+      }
+      int ret = V4l2Mc.enableMediaSource(vdev);
+      return ret != 0 ? ret : ops.sFmtVidCap(file, fh, f);
+    }
+    if (cmd == Videodev2.VIDIOC_REQBUFS) {
+      return arg instanceof V4l2Requestbuffers p ? ops.reqbufs(file, fh, p) : -Errno.EFAULT;
+    }
+    if (cmd == Videodev2.VIDIOC_QUERYBUF
+        || cmd == Videodev2.VIDIOC_QBUF
+        || cmd == Videodev2.VIDIOC_DQBUF) {
+      if (!(arg instanceof V4l2Buffer b)) {
+        return -Errno.EFAULT;
+      }
+      if (cmd == Videodev2.VIDIOC_QUERYBUF) {
+        return ops.querybuf(file, fh, b);
+      }
+      return cmd == Videodev2.VIDIOC_QBUF ? ops.qbuf(file, fh, b) : ops.dqbuf(file, fh, b);
+    }
+    if (cmd == Videodev2.VIDIOC_ENUMINPUT) {
+      return arg instanceof V4l2Input inp ? ops.enumInput(file, fh, inp) : -Errno.EFAULT;
+    }
+    if (cmd == Videodev2.VIDIOC_G_TUNER) {
+      return arg instanceof V4l2Tuner t ? ops.gTuner(file, fh, t) : -Errno.EFAULT;
+    }
+    if (!(arg instanceof V4l2Int i)) {
+      return -Errno.EFAULT;
+    }
+    if (cmd == Videodev2.VIDIOC_STREAMON) {
+      return ops.streamon(file, fh, i);
+    }
+    if (cmd == Videodev2.VIDIOC_STREAMOFF) {
+      return ops.streamoff(file, fh, i);
+    }
+    if (cmd == Videodev2.VIDIOC_G_INPUT) {
+      return ops.gInput(file, fh, i);
+    }
+    int ret = V4l2Mc.enableMediaSource(vdev);
+    return ret != 0 ? ret : ops.sInput(file, fh, i);
   }
 
   /** {@code v4l_querycap}. */

@@ -21,6 +21,7 @@ import dev.medialife.mc.MediaEntity;
 import dev.medialife.mc.MediaGraph;
 import dev.medialife.mc.MediaInterface;
 import dev.medialife.mc.uapi.MediaUapi;
+import dev.medialife.v4l2.vb2.Vb2Queue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -131,6 +132,7 @@ public final class VideoDevice {
   private volatile V4l2FileOperations fops = NO_FOPS;
   private volatile @Nullable V4l2IoctlOps ioctlOps;
   private volatile @Nullable Mutex lock;
+  private volatile @Nullable Vb2Queue queue;
   private volatile @Nullable Consumer<VideoDevice> release;
   private volatile VflType vflType = VflType.VIDEO;
   private volatile VflDir vflDir = VflDir.RX;
@@ -317,6 +319,27 @@ public final class VideoDevice {
   @KernelSymbol("video_device.lock")
   public void setLock(@Nullable Mutex m) {
     lock = m;
+  }
+
+  /**
+   * The vb2 queue the {@link Vb2Ioctls} helpers work on; its lock, if set, is the one the
+   * dispatcher takes for the buffer ioctls.
+   *
+   * @return the queue, or null
+   */
+  @KernelSymbol("video_device.queue")
+  public @Nullable Vb2Queue queue() {
+    return queue;
+  }
+
+  /**
+   * Sets the vb2 queue.
+   *
+   * @param q the queue
+   */
+  @KernelSymbol("video_device.queue")
+  public void setQueue(@Nullable Vb2Queue q) {
+    queue = q;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.medialife.v4l2.vb2;
 
+import dev.medialife.driver.IoctlArg;
 import dev.medialife.kernel.meta.KernelSymbol;
 
 /**
@@ -7,7 +8,10 @@ import dev.medialife.kernel.meta.KernelSymbol;
  * the caller fills {@code index}, {@code type} and {@code memory}; the core fills the rest.
  */
 @KernelSymbol("v4l2_buffer")
-public final class V4l2Buffer {
+public final class V4l2Buffer implements IoctlArg<V4l2Buffer> {
+  /** {@code sizeof(struct v4l2_buffer)} on 64-bit, as in the QUERYBUF, QBUF and DQBUF numbers. */
+  public static final int SIZE = 88;
+
   /** {@code V4L2_BUF_FLAG_MAPPED}. */
   @KernelSymbol("V4L2_BUF_FLAG_MAPPED")
   public static final int FLAG_MAPPED = 0x1;
@@ -58,5 +62,24 @@ public final class V4l2Buffer {
     this.index = index;
     this.type = type;
     this.memory = memory;
+  }
+
+  @Override
+  @KernelSymbol("copy_from_user")
+  public V4l2Buffer copy() {
+    V4l2Buffer c = new V4l2Buffer(index, type, memory);
+    c.copyFrom(this);
+    return c;
+  }
+
+  @Override
+  @KernelSymbol("copy_to_user")
+  public void copyFrom(V4l2Buffer o) {
+    index = o.index;
+    type = o.type;
+    memory = o.memory;
+    flags = o.flags;
+    bytesused = o.bytesused;
+    sequence = o.sequence;
   }
 }

@@ -134,6 +134,8 @@ public final class Vb2Queue {
   @GuardedBy("doneLock")
   private long cancelledTotal;
 
+  private volatile @Nullable Object owner;
+
   /**
    * Initialises a queue ({@code vb2_queue_init}).
    *
@@ -151,6 +153,37 @@ public final class Vb2Queue {
     this.lock = lock;
     this.minQueuedBuffers = minQueuedBuffers;
     this.minReqbufsAllocation = minQueuedBuffers + 1;
+  }
+
+  /**
+   * The file handle that allocated the buffers ({@code q->owner}): only it may queue, dequeue and
+   * stream through the vb2 ioctl helpers.
+   *
+   * @return the owner (a file's private data), or null
+   */
+  @KernelSymbol("vb2_queue.owner")
+  public @Nullable Object owner() {
+    return owner;
+  }
+
+  /**
+   * Sets the owner; the ioctl helpers do, at REQBUFS and at the owner's release.
+   *
+   * @param o the owner, or null
+   */
+  @KernelSymbol("vb2_queue.owner")
+  public void setOwner(@Nullable Object o) {
+    owner = o;
+  }
+
+  /**
+   * The supported memory types.
+   *
+   * @return the {@code IO_*} bits ({@code q->io_modes})
+   */
+  @KernelSymbol("vb2_queue.io_modes")
+  public int ioModes() {
+    return ioModes;
   }
 
   /**
