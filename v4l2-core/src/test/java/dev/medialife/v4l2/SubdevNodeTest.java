@@ -15,6 +15,8 @@ import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.config.PatchSwitch;
 import dev.medialife.kernel.fault.FaultSweep;
 import dev.medialife.kernel.fault.RaceWindow;
+import dev.medialife.kernel.mm.Allocation;
+import dev.medialife.kernel.mm.Kmem;
 import dev.medialife.kernel.testing.Sanitized;
 import dev.medialife.mc.MediaDevice;
 import dev.medialife.mc.MediaEntity;
@@ -286,6 +288,27 @@ class SubdevNodeTest {
     assertTrue(p.v4l2.subdevs().isEmpty());
     assertEquals(0, sensorMod.refcount());
     assertFalse(VideoSubsystem.of(bed.kernel).numInUse(VideoDevice.VflType.SUBDEV, 0));
+    unbind(p);
+  }
+
+  @Test
+  void defaultInternalOpsDoNothing() {
+    V4l2Bed.Priv p = bind();
+    Allocation a = Kmem.kzalloc("plain_subdev", "plain");
+    assertNotNull(a);
+    V4l2Subdev sd = new V4l2Subdev(a, "plain", MediaUapi.MEDIA_ENT_F_ATV_DECODER, null);
+    sd.setFlags(V4l2Subdev.FL_HAS_DEVNODE);
+    assertEquals(0, p.v4l2.registerSubdev(sd));
+    assertEquals(0, p.v4l2.registerSubdevNodes());
+    VideoDevice node = sd.devnode();
+    assertNotNull(node);
+    Task t = new Task(bed.kernel, "app");
+    int fd = t.open(node.path(), File.O_RDWR);
+    assertTrue(fd >= 0);
+    assertEquals(0, t.close(fd));
+    V4l2Device.unregisterSubdev(sd);
+    assertTrue(sd.put(), "the default release does nothing; the driver frees");
+    Kmem.kfree(a);
     unbind(p);
   }
 }
