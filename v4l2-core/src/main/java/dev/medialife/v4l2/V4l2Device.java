@@ -4,11 +4,19 @@ import dev.medialife.driver.Device;
 import dev.medialife.driver.DeviceDriver;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.Warn;
+import dev.medialife.kernel.locking.SpinLock;
 import dev.medialife.kernel.meta.JavaOnly;
 import dev.medialife.kernel.meta.KernelSymbol;
 import dev.medialife.kernel.mm.Allocation;
 import dev.medialife.kernel.ref.Kref;
+import dev.medialife.driver.Kernel;
+import dev.medialife.driver.Module;
 import dev.medialife.mc.MediaDevice;
+import dev.medialife.mc.MediaGraph;
+import dev.medialife.mc.MediaInterface;
+import dev.medialife.mc.uapi.MediaUapi;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -18,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  * one, every registered {@link VideoDevice} holds one more, and the last {@link #put()} calls the
  * optional release callback. {@link #unregister()} does not drop the initial reference: a driver
  * with a release callback calls {@link #put()} itself afterwards.
+ *
+ * <p>Sub-devices (§6.4) are kept on a list guarded by {@code v4l2_dev->lock}, a spinlock;
+ * {@link #unregister()} unregisters every one of them.
  *
  * <p>Implementation notes: the fields are volatile; name, parent and drvdata change only in
  * register, disconnect and unregister, which the driver serialises (probe and remove).
@@ -34,6 +45,11 @@ public final class V4l2Device {
   private volatile @Nullable Device dev;
   private volatile @Nullable MediaDevice mdev;
   private volatile @Nullable Consumer<V4l2Device> release;
+
+  /** {@code v4l2_dev->lock}: guards {@link #subdevs}. */
+  private final SpinLock subdevLock = new SpinLock("v4l2_device.lock");
+
+  private final List<V4l2Subdev> subdevs = new ArrayList<>();
 
   /**
    * A v4l2_device embedded in a driver structure; all zero until {@link #register}.
@@ -107,6 +123,9 @@ public final class V4l2Device {
       return;
     }
     disconnect();
+    for (V4l2Subdev sd : subdevs()) {
+      unregisterSubdev(sd);
+    }
     name = "";
   }
 
@@ -241,6 +260,247 @@ public final class V4l2Device {
   @JavaOnly("model memory")
   public Allocation mem() {
     return mem;
+  }
+
+  // ---------------------------------------------------------------- sub-devices
+
+  /**
+   * {@code v4l2_device_register_subdev} (§6.4). No module reference is taken when the
+   * sub-device's owner is the bridge driver's own module, i.e. the module of the driver bound to
+   * {@link #dev()}; with no parent device or no bound driver the owner is always taken (as the
+   * kernel's {@code v4l2_dev->dev && v4l2_dev->dev->driver} test does), and a null owner (built
+   * in) needs none. The registration holds a reference on the sub-device, dropped by {@link
+   * #unregisterSubdev}. Control handlers are not modelled.
+   *
+   * <p>Context: process context; may sleep.
+   *
+   * @param sd the sub-device
+   * @return 0; {@code -EINVAL} for a null, registered or unnamed sub-device; {@code -ENODEV} when
+   *     the owner module is going away; the error of the entity registration or of {@link
+   *     V4l2SubdevInternalOps#registered}, after undoing everything
+   */
+  @KernelSymbol("v4l2_device_register_subdev")
+  public int registerSubdev(@Nullable V4l2Subdev sd) {
+    if (!mem.check("v4l2_device_register_subdev")
+        || sd == null
+        || sd.v4l2Dev() != null
+        || sd.name().isEmpty()) {
+      return -Errno.EINVAL;
+    }
+    Device d = dev;
+    DeviceDriver drv = d == null ? null : d.driver();
+    Module owner = sd.owner();
+    boolean ownerV4l2Dev = drv != null && owner == drv.owner();
+    if (!ownerV4l2Dev && owner != null && !owner.tryGet()) {
+      return -Errno.ENODEV;
+    }
+    sd.ownerV4l2Dev = ownerV4l2Dev || owner == null;
+    sd.setV4l2Dev(this);
+    sd.get();
+    MediaDevice m = mdev;
+    int ret = 0;
+    if (m != null) {
+      ret = m.registerEntity(sd.entity());
+      if (ret < 0) {
+        sd.put();
+      } else {
+        sd.entityMdev = m;
+      }
+    }
+    if (ret == 0) {
+      ret = sd.internalOps().registered(sd);
+      if (ret < 0) {
+        dropRegistration(sd);
+      }
+    }
+    if (ret < 0) {
+      sd.setV4l2Dev(null);
+      putOwner(sd);
+      return ret;
+    }
+    subdevLock.lock();
+    try {
+      subdevs.add(sd);
+    } finally {
+      subdevLock.unlock();
+    }
+    return 0;
+  }
+
+  /**
+   * Unregisters the entity, which puts the registration reference (or did already, if the media
+   * device was unregistered first), or puts it directly when the entity is in no media device.
+   */
+  private static void dropRegistration(V4l2Subdev sd) {
+    MediaDevice m = sd.entityMdev;
+    sd.entityMdev = null;
+    if (m != null) {
+      m.unregisterEntity(sd.entity());
+    } else {
+      sd.put();
+    }
+  }
+
+  private static void putOwner(V4l2Subdev sd) {
+    Module owner = sd.owner();
+    if (!sd.ownerV4l2Dev && owner != null) {
+      owner.put();
+    }
+  }
+
+  /**
+   * {@code v4l2_device_unregister_subdev} (§6.4): off the list, {@link
+   * V4l2SubdevInternalOps#unregistered}, {@code v4l2_dev} cleared, the entity unregistered (with
+   * its pads and links; with the media lifetime rules at its last reference), the node
+   * unregistered, the owner module put. The registration reference goes last, so that the
+   * sub-device is not touched after a put that may have released it. Does nothing for a
+   * sub-device not registered.
+   *
+   * <p>Context: process context; may sleep.
+   *
+   * @param sd the sub-device
+   */
+  @KernelSymbol("v4l2_device_unregister_subdev")
+  public static void unregisterSubdev(V4l2Subdev sd) {
+    V4l2Device v = sd.v4l2Dev();
+    if (v == null) {
+      return;
+    }
+    sd.get();
+    v.subdevLock.lock();
+    try {
+      v.subdevs.remove(sd);
+    } finally {
+      v.subdevLock.unlock();
+    }
+    sd.internalOps().unregistered(sd);
+    sd.setV4l2Dev(null);
+    dropRegistration(sd);
+    VideoDevice node = sd.devnode();
+    if (node != null) {
+      node.unregister();
+    }
+    putOwner(sd);
+    sd.put();
+  }
+
+  /**
+   * {@code v4l2_device_register_subdev_nodes}: a {@code /dev/v4l-subdevN} node for every
+   * registered sub-device with {@link V4l2Subdev#FL_HAS_DEVNODE} and no node yet, owned by the
+   * sub-device's module, holding a reference on the sub-device until its release (which clears
+   * {@code sd->devnode}, puts the sub-device and frees the node), and, with a media device, an
+   * interface link from the node's interface to the entity. On a failure every node made by this
+   * call is unregistered again.
+   *
+   * <p>Context: process context; may sleep.
+   *
+   * @return 0; {@code -EINVAL} without a parent device or media device to find the kernel in;
+   *     {@code -ENOMEM}; or the error of {@link VideoDevice#register}
+   */
+  @KernelSymbol("v4l2_device_register_subdev_nodes")
+  public int registerSubdevNodes() {
+    Kernel k = kernel();
+    if (k == null) {
+      return -Errno.EINVAL;
+    }
+    List<V4l2Subdev> made = new ArrayList<>();
+    for (V4l2Subdev sd : subdevs()) {
+      if ((sd.flags() & V4l2Subdev.FL_HAS_DEVNODE) == 0 || sd.devnode() != null) {
+        continue;
+      }
+      int ret = registerSubdevNode(k, sd);
+      if (ret == 0) {
+        made.add(sd);
+        ret = linkSubdevNode(sd);
+      }
+      if (ret < 0) {
+        for (V4l2Subdev s : made) {
+          VideoDevice node = s.devnode();
+          if (node != null) {
+            node.unregister();
+          }
+        }
+        return ret;
+      }
+    }
+    return 0;
+  }
+
+  private int registerSubdevNode(Kernel k, V4l2Subdev sd) {
+    VideoDevice vdev = VideoDevice.alloc(k);
+    if (vdev == null) {
+      return -Errno.ENOMEM;
+    }
+    vdev.setName(sd.name());
+    vdev.setV4l2Dev(this);
+    vdev.setFops(new V4l2SubdevFops(sd));
+    boolean[] released = new boolean[1];
+    vdev.setRelease(
+        v -> {
+          released[0] = true;
+          subdevNodeRelease(sd, v);
+        });
+    int ret = vdev.register(VideoDevice.VflType.SUBDEV, -1, sd.owner());
+    if (ret < 0) {
+      if (!released[0]) {
+        VideoDevice.release(vdev);
+      }
+      return ret;
+    }
+    sd.get();
+    sd.setDevnode(vdev);
+    return 0;
+  }
+
+  private int linkSubdevNode(V4l2Subdev sd) {
+    VideoDevice vdev = sd.devnode();
+    if (mdev == null || vdev == null) {
+      return 0;
+    }
+    MediaInterface intf = vdev.intfDevnode();
+    if (intf == null
+        || MediaGraph.createIntfLink(
+                sd.entity(), intf, MediaUapi.MEDIA_LNK_FL_ENABLED | MediaUapi.MEDIA_LNK_FL_IMMUTABLE)
+            == null) {
+      return -Errno.ENOMEM;
+    }
+    return 0;
+  }
+
+  /** {@code v4l2_device_release_subdev_node}: the release of a sub-device node. */
+  private static void subdevNodeRelease(V4l2Subdev sd, VideoDevice vdev) {
+    boolean held = sd.devnode() == vdev;
+    if (held) {
+      sd.setDevnode(null);
+    }
+    VideoDevice.release(vdev);
+    if (held) {
+      sd.put();
+    }
+  }
+
+  private @Nullable Kernel kernel() {
+    Device d = dev;
+    if (d != null) {
+      return d.kernel();
+    }
+    MediaDevice m = mdev;
+    return m == null ? null : m.kernel();
+  }
+
+  /**
+   * The registered sub-devices ({@code v4l2_dev->subdevs}), oldest first.
+   *
+   * @return a snapshot of the list
+   */
+  @KernelSymbol("v4l2_device.subdevs")
+  public List<V4l2Subdev> subdevs() {
+    subdevLock.lock();
+    try {
+      return List.copyOf(subdevs);
+    } finally {
+      subdevLock.unlock();
+    }
   }
 
   @Override
