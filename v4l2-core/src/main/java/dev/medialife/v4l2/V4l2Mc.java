@@ -39,7 +39,7 @@ public final class V4l2Mc {
     try {
       SourceHooks hooks = mdev.sourceHooks();
       if (hooks != null) {
-        ret = hooks.enableSource(e, null);
+        ret = hooks.enableSource(e, vdev.pipe());
       }
     } finally {
       mdev.graphMutex().unlock();

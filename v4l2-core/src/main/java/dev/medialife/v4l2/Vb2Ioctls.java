@@ -38,7 +38,7 @@ public final class Vb2Ioctls {
   /** {@code vb2_queue_is_busy}: the queue has an owner other than this file. */
   private static boolean isBusy(Vb2Queue q, File file) {
     Object owner = q.owner();
-    return owner != null && owner != file.privateData(Object.class);
+    return owner != null && !owner.equals(file.privateData(Object.class));
   }
 
   /**
@@ -199,7 +199,7 @@ public final class Vb2Ioctls {
     VideoDevice vdev = VideoDevice.devdata(file);
     Vb2Queue q = vdev.queue();
     Object priv = file.privateData(Object.class);
-    if (q != null && priv != null && q.owner() == priv) {
+    if (q != null && priv != null && priv.equals(q.owner())) {
       Mutex ql = q.lock();
       Mutex lock = ql != null ? ql : vdev.lock();
       if (lock != null) {

@@ -18,6 +18,7 @@ import dev.medialife.kernel.mm.Kmem;
 import dev.medialife.mc.EntityObjType;
 import dev.medialife.mc.MediaDevice;
 import dev.medialife.mc.MediaEntity;
+import dev.medialife.mc.MediaPipeline;
 import dev.medialife.mc.MediaGraph;
 import dev.medialife.mc.MediaInterface;
 import dev.medialife.mc.uapi.MediaUapi;
@@ -144,6 +145,7 @@ public final class VideoDevice {
   private volatile @Nullable V4l2PrioState prio;
   private volatile @Nullable Cdev cdev;
   private volatile @Nullable MediaEntity entity;
+  private final MediaPipeline pipe = new MediaPipeline();
   private volatile @Nullable MediaInterface intfDevnode;
 
   /**
@@ -524,6 +526,17 @@ public final class VideoDevice {
   @KernelSymbol("video_device.dev")
   public Device device() {
     return dev;
+  }
+
+  /**
+   * The pipeline embedded in the video device ({@code vdev->pipe}), which {@code
+   * v4l_enable_media_source} hands to the media device's {@code enable_source}.
+   *
+   * @return the pipeline
+   */
+  @KernelSymbol("video_device.pipe")
+  public MediaPipeline pipe() {
+    return pipe;
   }
 
   /**

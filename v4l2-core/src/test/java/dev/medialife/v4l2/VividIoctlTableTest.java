@@ -279,6 +279,7 @@ class VividIoctlTableTest {
     final AtomicInteger disables = new AtomicInteger();
     final AtomicBoolean graphMutexHeld = new AtomicBoolean(true);
     volatile @Nullable MediaEntity seen;
+    volatile @Nullable MediaPipeline seenPipe;
     final MediaDevice mdev;
 
     Hook(MediaDevice mdev, int answer) {
@@ -290,7 +291,8 @@ class VividIoctlTableTest {
     public int enableSource(MediaEntity entity, @Nullable MediaPipeline pipe) {
       enables.incrementAndGet();
       seen = entity;
-      if (pipe != null || !mdev.graphMutex().isHeldByCurrentThread()) {
+      seenPipe = pipe;
+      if (!mdev.graphMutex().isHeldByCurrentThread()) {
         graphMutexHeld.set(false);
       }
       return answer;
@@ -329,6 +331,7 @@ class VividIoctlTableTest {
     assertEquals(1, bed.sInputCalls.get(), "nor S_INPUT");
     assertEquals(0, bed.gTunerCalls.get(), "nor G_TUNER");
     assertSame(p.vdev.entity(), hook.seen);
+    assertSame(p.vdev.pipe(), hook.seenPipe, "v4l_enable_media_source passes vdev->pipe");
     // Only the three are gated.
     assertEquals(0, t.ioctl(fd, Videodev2.VIDIOC_TRY_FMT, fmt(CAP)));
     assertEquals(0, t.ioctl(fd, Videodev2.VIDIOC_G_FMT, fmt(CAP)));
