@@ -1,7 +1,6 @@
 package dev.medialife.allocator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,8 +16,6 @@ import dev.medialife.driver.usb.UsbInterface;
 import dev.medialife.driver.usb.UsbInterfaceDescriptor;
 import dev.medialife.mc.MediaDevice;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,7 +26,6 @@ import org.jspecify.annotations.Nullable;
 final class AllocatorBed {
   static final String VIDEO = "au0828";
   static final String AUDIO = "snd_usb_audio";
-  static final long TIMEOUT_SECONDS = 20;
 
   /** A device with a video interface (0, vendor class) and an audio interface (1). */
   static final UsbDeviceDescriptor HVR =
@@ -83,27 +79,6 @@ final class AllocatorBed {
   /** Deletes as {@code module}. */
   static void delete(MediaDevice mdev, Module module) {
     MediaDeviceAllocator.delete(mdev, module.name(), module);
-  }
-
-  /** Awaits a latch that must open. */
-  static void await(CountDownLatch latch, String what) {
-    try {
-      assertTrue(latch.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "timed out waiting for " + what);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted waiting for " + what, e);
-    }
-  }
-
-  /** Joins a thread that must end. */
-  static void join(Thread t) {
-    try {
-      t.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted joining " + t.getName(), e);
-    }
-    assertFalse(t.isAlive(), t.getName() + " did not finish");
   }
 
   /**

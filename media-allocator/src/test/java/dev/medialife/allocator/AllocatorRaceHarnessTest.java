@@ -13,6 +13,7 @@ import dev.medialife.kernel.debug.ReportKind;
 import dev.medialife.kernel.debug.SanitizerScope;
 import dev.medialife.kernel.fault.RaceWindow;
 import dev.medialife.kernel.testing.Sanitized;
+import dev.medialife.kernel.testing.Sync;
 import dev.medialife.mc.MediaDevice;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,7 +117,7 @@ class AllocatorRaceHarnessTest {
               () -> {
                 try {
                   ready.countDown();
-                  AllocatorBed.await(go, "the start signal");
+                  Sync.await(go, "the start signal");
                   long done = 0;
                   for (int i = 0; i < PAIRS_PER_THREAD; i++) {
                     if ((i & 255) == 0 && stop.getAsBoolean()) {
@@ -142,10 +143,10 @@ class AllocatorRaceHarnessTest {
       threads.add(th);
       th.start();
     }
-    AllocatorBed.await(ready, "the harness threads");
+    Sync.await(ready, "the harness threads");
     go.countDown();
     for (Thread th : threads) {
-      AllocatorBed.join(th);
+      Sync.join(th);
     }
     if (!failures.isEmpty()) {
       AssertionError e = new AssertionError(failures.size() + " harness thread failures");

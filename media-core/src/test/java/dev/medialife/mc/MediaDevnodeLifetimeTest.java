@@ -18,6 +18,7 @@ import dev.medialife.kernel.debug.SanitizerScope;
 import dev.medialife.kernel.fault.RaceWindow;
 import dev.medialife.kernel.testing.ExpectReports;
 import dev.medialife.kernel.testing.Sanitized;
+import dev.medialife.kernel.testing.Sync;
 import dev.medialife.mc.uapi.MediaDeviceInfo;
 import dev.medialife.mc.uapi.MediaUapi;
 import java.util.concurrent.CountDownLatch;

@@ -12,6 +12,7 @@ import dev.medialife.kernel.mm.Allocation;
 import dev.medialife.kernel.mm.Kmem;
 import dev.medialife.kernel.testing.ExpectReports;
 import dev.medialife.kernel.testing.Sanitized;
+import dev.medialife.kernel.testing.Sync;
 import dev.medialife.mc.uapi.MediaUapi;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,6 +10,7 @@ import dev.medialife.driver.File;
 import dev.medialife.driver.Task;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.testing.Sanitized;
+import dev.medialife.kernel.testing.Sync;
 import dev.medialife.mc.uapi.MediaDeviceInfo;
 import dev.medialife.mc.uapi.MediaUapi;
 import java.util.Map;

@@ -18,6 +18,7 @@ import dev.medialife.kernel.fault.RaceWindow;
 import dev.medialife.kernel.mm.Allocation;
 import dev.medialife.kernel.mm.Kmem;
 import dev.medialife.kernel.testing.Sanitized;
+import dev.medialife.kernel.testing.Sync;
 import dev.medialife.mc.MediaDevice;
 import dev.medialife.mc.MediaEntity;
 import dev.medialife.mc.MediaInterface;

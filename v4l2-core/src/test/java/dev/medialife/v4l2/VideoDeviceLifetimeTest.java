@@ -13,6 +13,7 @@ import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.fault.RaceWindow;
 import dev.medialife.kernel.locking.Mutex;
 import dev.medialife.kernel.testing.Sanitized;
+import dev.medialife.kernel.testing.Sync;
 import dev.medialife.v4l2.uapi.V4l2Capability;
 import dev.medialife.v4l2.uapi.Videodev2;
 import java.util.concurrent.CountDownLatch;

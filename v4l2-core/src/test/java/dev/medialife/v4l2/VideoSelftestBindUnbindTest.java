@@ -9,6 +9,7 @@ import dev.medialife.driver.File;
 import dev.medialife.driver.Task;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.testing.Sanitized;
+import dev.medialife.kernel.testing.Sync;
 import dev.medialife.v4l2.uapi.V4l2Capability;
 import dev.medialife.v4l2.uapi.Videodev2;
 import java.util.Map;

@@ -14,6 +14,7 @@ import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.locking.Mutex;
 import dev.medialife.kernel.mm.Allocation;
 import dev.medialife.kernel.mm.Kmem;
+import dev.medialife.kernel.testing.Sync;
 import dev.medialife.mc.MediaDevice;
 import dev.medialife.v4l2.uapi.V4l2Capability;
 import dev.medialife.v4l2.uapi.V4l2Fmtdesc;

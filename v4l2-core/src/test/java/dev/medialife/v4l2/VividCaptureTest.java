@@ -14,6 +14,7 @@ import dev.medialife.driver.FileOperations;
 import dev.medialife.driver.Task;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.testing.Sanitized;
+import dev.medialife.kernel.testing.Sync;
 import dev.medialife.v4l2.uapi.V4l2Capability;
 import dev.medialife.v4l2.uapi.V4l2Int;
 import dev.medialife.v4l2.uapi.V4l2Requestbuffers;

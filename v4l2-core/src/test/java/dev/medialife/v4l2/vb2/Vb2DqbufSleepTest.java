@@ -12,6 +12,7 @@ import dev.medialife.driver.Task;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.locking.Mutex;
 import dev.medialife.kernel.testing.Sanitized;
+import dev.medialife.kernel.testing.Sync;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;

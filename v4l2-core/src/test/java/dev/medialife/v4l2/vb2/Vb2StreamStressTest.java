@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.testing.Sanitized;
+import dev.medialife.kernel.testing.Sync;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
