@@ -69,6 +69,8 @@ public final class Errno {
   public static final int EPROTO = 71;
   /** Value too large for defined data type. */
   public static final int EOVERFLOW = 75;
+  /** File descriptor in bad state; ALSA's answer to a PCM call in the wrong state. */
+  public static final int EBADFD = 77;
   /** Name not unique on network; the media core uses it for "more than one enabled link". */
   public static final int ENOTUNIQ = 76;
   /** No buffer space available. */
@@ -123,6 +125,7 @@ public final class Errno {
           Map.entry(ENOLINK, "ENOLINK"),
           Map.entry(EPROTO, "EPROTO"),
           Map.entry(EOVERFLOW, "EOVERFLOW"),
+          Map.entry(EBADFD, "EBADFD"),
           Map.entry(ENOTUNIQ, "ENOTUNIQ"),
           Map.entry(ENOBUFS, "ENOBUFS"),
           Map.entry(ENOTCONN, "ENOTCONN"),

@@ -21,6 +21,7 @@ import dev.medialife.mc.MediaEntity;
 import dev.medialife.mc.MediaPipeline;
 import dev.medialife.mc.MediaGraph;
 import dev.medialife.mc.MediaInterface;
+import dev.medialife.mc.MediaPad;
 import dev.medialife.mc.uapi.MediaUapi;
 import dev.medialife.v4l2.vb2.Vb2Queue;
 import java.util.ArrayList;
@@ -147,6 +148,7 @@ public final class VideoDevice {
   private volatile @Nullable MediaEntity entity;
   private final MediaPipeline pipe = new MediaPipeline();
   private volatile @Nullable MediaInterface intfDevnode;
+  private volatile MediaPad[] entityPads = new MediaPad[0];
 
   /**
    * A video device embedded in driver memory, all zero but for its struct device.
@@ -550,6 +552,18 @@ public final class VideoDevice {
   }
 
   /**
+   * The pads of the entity registration will make, as a driver calls {@code
+   * media_entity_pads_init(&vdev->entity, ...)} before {@code video_register_device} (au0828 gives
+   * its video node one sink pad, fed by the decoder). Without this call the entity has no pads.
+   *
+   * @param pads the pads, in index order
+   */
+  @KernelSymbol("media_entity_pads_init")
+  public void setEntityPads(MediaPad... pads) {
+    this.entityPads = pads.clone();
+  }
+
+  /**
    * The MC interface made at registration.
    *
    * @return the interface, or null
@@ -744,7 +758,12 @@ public final class VideoDevice {
       e = new MediaEntity(mem, name, type.function);
       e.setObjType(EntityObjType.VIDEO_DEVICE);
       e.setDevnode(VideoSubsystem.VIDEO_MAJOR, minor);
-      int ret = m.registerEntity(e);
+      MediaPad[] pads = entityPads;
+      int ret = pads.length == 0 ? 0 : e.padsInit(pads);
+      if (ret < 0) {
+        return ret;
+      }
+      ret = m.registerEntity(e);
       if (ret < 0) {
         return ret;
       }

@@ -29,10 +29,17 @@ public final class UsbDevice {
   private final int devnum;
   private final UsbDeviceDescriptor descriptor;
   private volatile List<UsbInterface> interfaces = List.of();
+  private final @Nullable UsbFunction function;
 
   private UsbDevice(
-      UsbHost host, Allocation mem, int port, int devnum, UsbDeviceDescriptor descriptor) {
+      UsbHost host,
+      Allocation mem,
+      int port,
+      int devnum,
+      UsbDeviceDescriptor descriptor,
+      @Nullable UsbFunction function) {
     this.host = host;
+    this.function = function;
     this.mem = mem;
     this.port = port;
     this.devnum = devnum;
@@ -43,9 +50,13 @@ public final class UsbDevice {
   }
 
   static @Nullable UsbDevice alloc(
-      UsbHost host, int port, int devnum, UsbDeviceDescriptor descriptor) {
+      UsbHost host,
+      int port,
+      int devnum,
+      UsbDeviceDescriptor descriptor,
+      @Nullable UsbFunction function) {
     Allocation a = Kmem.kzalloc("usb_device", host.busnum() + "-" + port);
-    return a == null ? null : new UsbDevice(host, a, port, devnum, descriptor);
+    return a == null ? null : new UsbDevice(host, a, port, devnum, descriptor, function);
   }
 
   private static void release(Device d) {
@@ -145,6 +156,17 @@ public final class UsbDevice {
   @KernelSymbol("usb_device.actconfig")
   public List<UsbInterface> interfaces() {
     return interfaces;
+  }
+
+  /**
+   * The registers and completion lines of a simulated device, as its drivers reach them through
+   * control and interrupt transfers.
+   *
+   * @return the function, or null for a device that offers only its descriptor
+   */
+  @KernelSymbol("usb_control_msg")
+  public @Nullable UsbFunction function() {
+    return function;
   }
 
   /**

@@ -105,6 +105,22 @@ public final class UsbHost {
    */
   @KernelSymbol("hub_port_connect")
   public int plug(int port, UsbDeviceDescriptor desc) {
+    return plug(port, desc, null);
+  }
+
+  /**
+   * As {@link #plug(int, UsbDeviceDescriptor)}, for a simulated device that also offers registers
+   * and completion lines to its drivers ({@link UsbDevice#function()}).
+   *
+   * <p>Context: process context (the hub thread); may sleep (probing).
+   *
+   * @param port the port, from 1
+   * @param desc what the device reports
+   * @param function the device's registers and lines, or null
+   * @return as {@link #plug(int, UsbDeviceDescriptor)}
+   */
+  @KernelSymbol("hub_port_connect")
+  public int plug(int port, UsbDeviceDescriptor desc, @Nullable UsbFunction function) {
     int devnum;
     synchronized (this) {
       if (port < 1 || port > nports) {
@@ -119,7 +135,7 @@ public final class UsbHost {
       }
       busy[port] = true;
     }
-    int ret = enumerate(port, devnum, desc);
+    int ret = enumerate(port, devnum, desc, function);
     if (ret != 0) {
       synchronized (this) {
         devmap.clear(devnum);
@@ -144,8 +160,9 @@ public final class UsbHost {
     return n;
   }
 
-  private int enumerate(int port, int devnum, UsbDeviceDescriptor desc) {
-    UsbDevice udev = UsbDevice.alloc(this, port, devnum, desc);
+  private int enumerate(
+      int port, int devnum, UsbDeviceDescriptor desc, @Nullable UsbFunction function) {
+    UsbDevice udev = UsbDevice.alloc(this, port, devnum, desc, function);
     if (udev == null) {
       return -Errno.ENOMEM;
     }

@@ -263,4 +263,29 @@ class UsbCoreTest {
     assertEquals(1000, log.size(), "one probe and one disconnect per round");
     core.deregister(uvc);
   }
+
+  @Test
+  void aDeviceWithAFunctionHandsItsRegistersAndLinesToTheDriver() {
+    dev.medialife.driver.irq.IrqChip chip = new dev.medialife.driver.irq.IrqChip("hcd", 2);
+    dev.medialife.driver.io.MmioRegion regs =
+        new dev.medialife.driver.io.MmioRegion("vendor", 16,
+            new dev.medialife.driver.io.RegisterFile() {
+              @Override
+              public int read(int offset) {
+                return offset;
+              }
+
+              @Override
+              public void write(int offset, int value) {}
+            });
+    UsbFunction fn = new UsbFunction(regs, chip);
+    assertTrue(host.plug(1, WEBCAM, fn) > 0);
+    UsbDevice udev = notNull(host.findChild(1));
+    assertSame(fn, udev.function());
+    assertSame(regs, notNull(udev.function()).regs());
+    assertEquals(0, host.unplug(1));
+    assertTrue(host.plug(2, WEBCAM) > 0);
+    assertNull(notNull(host.findChild(2)).function(), "a descriptor-only device has none");
+    assertEquals(0, host.unplug(2));
+  }
 }
