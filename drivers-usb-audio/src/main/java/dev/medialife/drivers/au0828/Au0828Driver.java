@@ -27,6 +27,7 @@ public final class Au0828Driver {
   public static final int PID = 0x7200;
 
   private final Module module;
+  private volatile int lastProbe;
   private final UsbDriver driver;
   private final Set<Au0828Dev> live = ConcurrentHashMap.newKeySet();
 
@@ -75,6 +76,15 @@ public final class Au0828Driver {
   }
 
   /**
+   * The result of the last probe, as the driver core would log it ("probe failed with error").
+   *
+   * @return 0 or the negative errno of the last probe
+   */
+  public int lastProbe() {
+    return lastProbe;
+  }
+
+  /**
    * The module.
    *
    * @return the module
@@ -103,6 +113,12 @@ public final class Au0828Driver {
   }
 
   private int probe(UsbInterface intf) {
+    int ret = doProbe(intf);
+    lastProbe = ret;
+    return ret;
+  }
+
+  private int doProbe(UsbInterface intf) {
     Allocation mem = Kmem.kzalloc("au0828_dev", intf.device().name());
     if (mem == null) {
       return -Errno.ENOMEM;

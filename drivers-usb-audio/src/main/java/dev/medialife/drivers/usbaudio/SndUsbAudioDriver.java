@@ -24,6 +24,7 @@ public final class SndUsbAudioDriver {
   public static final int CARDS = 8;
 
   private final Module module;
+  private volatile int lastProbe;
   private final UsbDriver driver;
   private final Set<SndUsbChip> live = ConcurrentHashMap.newKeySet();
   private final BitSet cards = new BitSet(CARDS);
@@ -73,6 +74,15 @@ public final class SndUsbAudioDriver {
   }
 
   /**
+   * The result of the last probe, as the driver core would log it ("probe failed with error").
+   *
+   * @return 0 or the negative errno of the last probe
+   */
+  public int lastProbe() {
+    return lastProbe;
+  }
+
+  /**
    * The module.
    *
    * @return the module
@@ -101,6 +111,12 @@ public final class SndUsbAudioDriver {
   }
 
   private int probe(UsbInterface intf) {
+    int ret = doProbe(intf);
+    lastProbe = ret;
+    return ret;
+  }
+
+  private int doProbe(UsbInterface intf) {
     int card;
     synchronized (cards) {
       card = cards.nextClearBit(0);
