@@ -1,0 +1,235 @@
+package dev.medialife.drivers.au0828;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.medialife.driver.Task;
+import dev.medialife.drivers.usbaudio.SndPcm;
+import dev.medialife.drivers.usbaudio.SndUsbChip;
+import dev.medialife.hw.usbtv.UsbTvStick;
+import dev.medialife.kernel.Errno;
+import dev.medialife.kernel.testing.Sanitized;
+import dev.medialife.mc.MediaDevice;
+import dev.medialife.mc.MediaEntity;
+import dev.medialife.mc.MediaLink;
+import dev.medialife.mc.MediaPipeline;
+import dev.medialife.mc.SourceHooks;
+import dev.medialife.v4l2.uapi.V4l2Int;
+import dev.medialife.v4l2.uapi.V4l2Tuner;
+import dev.medialife.v4l2.uapi.Videodev2;
+import java.util.function.IntSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Tuner arbitration (reference §4.6, scenarios 32 to 34) through the real callers: V4L2 ioctls,
+ * the PCM node's hw_params and hw_free, and a DVB frontend open modelled as the DVB core does it
+ * (enable_source of the demodulator entity under the graph mutex).
+ */
+@Sanitized
+@Timeout(60)
+class ArbitrationTest {
+  private final StickBed bed = new StickBed().up();
+  private final Task vt = new Task(bed.kernel, "tvtime");
+  private final Task at = new Task(bed.kernel, "arecord");
+  private final MediaPipeline dvbPipe = new MediaPipeline();
+
+  @AfterEach
+  void down() {
+    vt.exit();
+    at.exit();
+    bed.down();
+    assertEquals(0, bed.video.live() + bed.audio.live());
+  }
+
+  private Au0828Source src() {
+    return bed.dev().source();
+  }
+
+  private MediaEntity videoEntity() {
+    return StickBed.notNull(bed.dev().videoDevice().entity());
+  }
+
+  private int locked(IntSupplier body) {
+    MediaDevice m = bed.mdev();
+    m.graphMutex().lock();
+    try {
+      return body.getAsInt();
+    } finally {
+      m.graphMutex().unlock();
+    }
+  }
+
+  /** dvb_frontend_open for read-write: enable_source(demod, pipe) under the graph mutex. */
+  private int dvbOpen() {
+    return locked(() -> StickBed.notNull(bed.mdev().sourceHooks())
+        .enableSource(bed.dev().demodEntity(), dvbPipe));
+  }
+
+  /** dvb_frontend_release: disable_source(demod). */
+  private void dvbRelease() {
+    locked(() -> {
+      SourceHooks h = StickBed.notNull(bed.mdev().sourceHooks());
+      h.disableSource(bed.dev().demodEntity());
+      return 0;
+    });
+  }
+
+  private int gTuner(int fd) {
+    V4l2Tuner t = new V4l2Tuner();
+    return vt.ioctl(fd, Videodev2.VIDIOC_G_TUNER, t);
+  }
+
+  @Test
+  void dvbOwningTheTunerMakesAudioAndAnalogVideoBusyUntilItReleases() {
+    // Scenario 32.
+    assertEquals(0, dvbOpen());
+    assertSame(bed.dev().demodEntity(), src().owner());
+    assertEquals(UsbTvStick.ROUTE_DTV, bed.stick.route());
+    MediaLink l = StickBed.notNull(src().activeLink());
+    assertTrue(l.isEnabled());
+    assertSame(bed.dev().demodEntity(), l.sink().entity());
+
+    int pcm = bed.openPcm(at);
+    assertEquals(-Errno.EBUSY, StickBed.hwParams(at, pcm), "hw_params returns au0828's error");
+    assertEquals(SndPcm.State.OPEN, bed.chip().pcmState());
+    int fd = bed.openVideo(vt);
+    assertEquals(-Errno.EBUSY, vt.ioctl(fd, Videodev2.VIDIOC_S_INPUT, new V4l2Int(0)));
+    assertEquals(-Errno.EBUSY, gTuner(fd));
+    assertEquals(0, dvbOpen(), "the same owner again is idempotent");
+    assertEquals(-Errno.EBUSY, locked(() -> StickBed.notNull(bed.mdev().sourceHooks())
+        .enableSource(videoEntity(), bed.dev().videoDevice().pipe())));
+    assertEquals(1, src().pipelineStarts(), "no second start for the same owner");
+
+    dvbRelease();
+    assertNull(src().activeLink());
+    assertFalse(l.isEnabled());
+    assertEquals(0, bed.stick.route());
+    assertEquals(0, StickBed.hwParams(at, pcm), "free again");
+    assertSame(bed.chip().pcmEntity(), src().owner());
+    assertEquals(UsbTvStick.ROUTE_AUDIO, bed.stick.route());
+    assertEquals(-Errno.EBUSY, dvbOpen(), "now DVB is the one that waits");
+    assertEquals(0, at.ioctl(pcm, SndPcm.HW_FREE, null));
+    assertNull(src().owner());
+  }
+
+  @Test
+  void videoAndAudioShareTheTunerAndOwnershipMovesWhenVideoLeaves() {
+    // Scenario 33.
+    int fd = bed.openVideo(vt);
+    assertEquals(0, gTuner(fd));
+    assertSame(videoEntity(), src().owner());
+    MediaLink l = StickBed.notNull(src().activeLink());
+    assertSame(bed.dev().tunerEntity(), l.source().entity());
+    assertSame(bed.dev().decoderEntity(), l.sink().entity());
+
+    int pcm = bed.openPcm(at);
+    assertEquals(0, StickBed.hwParams(at, pcm));
+    assertTrue(src().shared());
+    assertSame(bed.chip().pcmEntity(), src().user());
+    assertEquals(UsbTvStick.ROUTE_VIDEO | UsbTvStick.ROUTE_AUDIO, bed.stick.route());
+    assertEquals(1, src().pipelineStarts());
+
+    // Video closes with users == 1: its pipeline stops, audio's starts with audio's pipe.
+    assertEquals(0, vt.close(fd));
+    assertSame(bed.chip().pcmEntity(), src().owner());
+    assertFalse(src().shared());
+    assertNull(src().user());
+    assertEquals(1, src().pipelineStops());
+    assertEquals(2, src().pipelineStarts());
+    assertSame(bed.chip().pipe(), bed.chip().pcmEntity().pad(0).pipeline());
+    assertTrue(l.isEnabled());
+    assertEquals(UsbTvStick.ROUTE_AUDIO, bed.stick.route());
+
+    // Audio gives it up: the link is off and everything is forgotten.
+    assertEquals(0, at.ioctl(pcm, SndPcm.HW_FREE, null));
+    assertNull(src().activeLink());
+    assertNull(src().owner());
+    assertFalse(l.isEnabled());
+    assertNull(bed.chip().pcmEntity().pad(0).pipeline());
+    assertEquals(2, src().pipelineStops());
+    assertEquals(0, bed.stick.route());
+  }
+
+  @Test
+  void aSharingUserLeavesFirstAndTheOwnerKeepsTheLink() {
+    int fd = bed.openVideo(vt);
+    assertEquals(0, gTuner(fd));
+    int pcm = bed.openPcm(at);
+    assertEquals(0, StickBed.hwParams(at, pcm));
+    assertEquals(0, at.close(pcm), "close frees the hw params and the claim");
+    assertSame(videoEntity(), src().owner());
+    assertFalse(src().shared());
+    assertEquals(UsbTvStick.ROUTE_VIDEO, bed.stick.route());
+    // A second video file keeps the link when the first closes (users > 1).
+    int fd2 = bed.openVideo(vt);
+    assertEquals(0, vt.close(fd));
+    assertSame(videoEntity(), src().owner());
+    assertEquals(0, vt.close(fd2));
+    assertNull(src().owner());
+  }
+
+  @Test
+  void audioOwnerKeepsTheLinkWhileMoreThanOneVideoFileIsOpen() {
+    int pcm = bed.openPcm(at);
+    assertEquals(0, StickBed.hwParams(at, pcm));
+    int fd = bed.openVideo(vt);
+    int fd2 = bed.openVideo(vt);
+    assertEquals(0, gTuner(fd));
+    assertTrue(src().shared());
+    assertSame(videoEntity(), src().user());
+    assertEquals(0, vt.close(fd), "users == 2: an audio owner keeps the video user");
+    assertTrue(src().shared());
+    assertEquals(0, vt.close(fd2), "the last video user leaves the share");
+    assertFalse(src().shared());
+    assertSame(bed.chip().pcmEntity(), src().owner());
+    assertEquals(0, at.close(pcm));
+    assertNull(src().owner());
+  }
+
+  @Test
+  void repeatedEnablesAreIdempotentAndAnUnknownInputClaimsNothing() {
+    // Scenario 34.
+    int fd = bed.openVideo(vt);
+    assertEquals(0, gTuner(fd));
+    assertEquals(0, gTuner(fd));
+    assertEquals(0, vt.ioctl(fd, Videodev2.VIDIOC_S_INPUT, new V4l2Int(0)));
+    assertEquals(1, src().pipelineStarts(), "one start for three enables of the same owner");
+    assertSame(videoEntity(), src().owner());
+    // Switch to the debug input, which is neither TV, S-Video nor Composite.
+    assertEquals(0, vt.ioctl(fd, Videodev2.VIDIOC_S_INPUT, new V4l2Int(3)));
+    assertEquals(0, vt.close(fd));
+    assertNull(src().activeLink());
+    fd = bed.openVideo(vt);
+    assertEquals(0, gTuner(fd), "enable_source returns 0 for the debug input");
+    assertNull(src().activeLink(), "and claims nothing");
+    assertNull(src().owner());
+    assertEquals(0, bed.stick.route());
+    assertEquals(0, dvbOpen(), "the tuner is still free for DVB");
+    dvbRelease();
+    V4l2Int in = new V4l2Int(0);
+    assertEquals(0, vt.ioctl(fd, Videodev2.VIDIOC_G_INPUT, in));
+    assertEquals(3, in.value);
+    assertEquals(-Errno.EINVAL, vt.ioctl(fd, Videodev2.VIDIOC_S_INPUT, new V4l2Int(4)));
+  }
+
+  @Test
+  void compositeAndSvideoInputsFeedTheDecoderFromTheirConnectors() {
+    int fd = bed.openVideo(vt);
+    assertEquals(0, vt.ioctl(fd, Videodev2.VIDIOC_S_INPUT, new V4l2Int(1)));
+    assertEquals(0, vt.close(fd), "the S_INPUT's own claim (TV, chosen before the switch) goes");
+    fd = bed.openVideo(vt);
+    assertEquals(0, gTuner(fd));
+    MediaLink l = StickBed.notNull(src().activeLink());
+    assertEquals("Composite", l.source().entity().name());
+    assertEquals(0, bed.stick.route(), "the tuner is not routed for a connector");
+    assertEquals(-Errno.EBUSY, dvbOpen(), "one link at a time: analog owner, digital requester");
+    assertEquals(0, vt.close(fd));
+    assertNull(src().activeLink());
+    assertFalse(l.isEnabled());
+  }
+}
