@@ -11,13 +11,16 @@ import dev.medialife.driver.Device;
 import dev.medialife.driver.File;
 import dev.medialife.driver.Task;
 import dev.medialife.kernel.Errno;
+import dev.medialife.kernel.debug.ReportKind;
 import dev.medialife.kernel.fault.FaultSweep;
 import dev.medialife.kernel.mm.Allocation;
 import dev.medialife.kernel.mm.Kmem;
+import dev.medialife.kernel.testing.ExpectReports;
 import dev.medialife.kernel.testing.Sanitized;
 import dev.medialife.mc.MediaDevice;
 import dev.medialife.mc.MediaEntity;
 import dev.medialife.mc.MediaInterface;
+import dev.medialife.mc.MediaPad;
 import dev.medialife.mc.uapi.MediaUapi;
 import java.util.ArrayList;
 import java.util.List;
@@ -186,6 +189,41 @@ class VideoDeviceMediaTest {
     assertEquals(1, m.interfaces().size());
     assertEquals(2, p.v4l2.refcount());
     assertFalse(VideoSubsystem.of(bed.kernel).numInUse(VideoDevice.VflType.VIDEO, 1));
+    d.unregister();
+  }
+
+  @Test
+  @ExpectReports(ReportKind.WARNING)
+  void padsSetBeforeRegistrationArriveOnTheEntityAndBadOnesOnlyCostTheEntity() {
+    bed.withMdev = true;
+    bed.registerDriver();
+    Device d = bed.addDevice("vdrv0");
+    V4l2Bed.Priv p = V4l2Bed.priv(d);
+    MediaDevice m = mdev(p);
+    List<VideoDevice> nodes = new ArrayList<>();
+    for (MediaPad[] pads : List.of(new MediaPad[] {MediaPad.sink()},
+        new MediaPad[] {new MediaPad(MediaUapi.MEDIA_PAD_FL_SINK | MediaUapi.MEDIA_PAD_FL_SOURCE)})) {
+      Allocation a = Kmem.kzalloc("vdrv_node", "padded");
+      assertNotNull(a);
+      VideoDevice v = new VideoDevice(bed.kernel, a);
+      v.setName("padded " + nodes.size());
+      v.setV4l2Dev(p.v4l2);
+      v.setDeviceCaps(V4l2Bed.CAPS);
+      v.setRelease(x -> Kmem.kfree(a, "padded_release"));
+      v.setEntityPads(pads);
+      assertEquals(0, v.register(VideoDevice.VflType.VIDEO, -1, bed.module),
+          "an MC failure is only logged, as video_register_media_controller's is");
+      nodes.add(v);
+    }
+    MediaEntity e = nodes.get(0).entity();
+    assertNotNull(e);
+    assertEquals(1, e.numPads());
+    assertTrue(e.pad(0).isSink());
+    assertNull(nodes.get(1).entity(), "a pad that is both sink and source is refused");
+    assertEquals(2, m.entities().size(), "the driver's node and the padded one");
+    for (VideoDevice v : nodes) {
+      v.unregister();
+    }
     d.unregister();
   }
 }
