@@ -212,7 +212,12 @@ public final class SndUsbChip {
     return ret;
   }
 
-  /** snd_media_stream_init for the capture substream. */
+  /**
+   * snd_media_stream_init for the capture substream. Departure from the kernel: snd-usb-audio
+   * calls it from the PCM open (once per substream), so the PCM entity appears at the first open;
+   * the model creates it at probe, so that the graph is whole from the moment both drivers are
+   * bound and does not depend on who opened what.
+   */
   private int streamInit(MediaDevice m) {
     int ret = pcmEntity.padsInit(MediaPad.sink());
     if (ret != 0) {
