@@ -31,7 +31,6 @@ import dev.medialife.mc.MediaPad;
 import dev.medialife.mc.MediaPipeline;
 import dev.medialife.mc.SourceHooks;
 import dev.medialife.mc.uapi.MediaUapi;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,9 +81,6 @@ public final class SndUsbChip {
   private final MediaEntity mixer;
   private final MediaEntity pcmEntity;
   private final MediaPipeline pipe = new MediaPipeline();
-  private final AtomicInteger periodsDelivered = new AtomicInteger();
-  private final AtomicInteger periodsRead = new AtomicInteger();
-  private final AtomicInteger periodsDiscarded = new AtomicInteger();
 
   private volatile @Nullable IoMem regs;
   private volatile @Nullable IrqChip chip;
@@ -99,8 +95,7 @@ public final class SndUsbChip {
   // Guarded by slock.
   private SndPcm.State state = SndPcm.State.OPEN;
   private boolean opened;
-  private int periods;
-  private int avail;
+  private final PcmRing ring = new PcmRing();
 
   SndUsbChip(Allocation mem, SndUsbAudioDriver driver, UsbInterface intf, Module module, int card) {
     this.mem = mem;
@@ -268,8 +263,7 @@ public final class SndUsbChip {
     try {
       wasRunning = state == SndPcm.State.RUNNING;
       state = SndPcm.State.DISCONNECTED;
-      periodsDiscarded.addAndGet(avail);
-      avail = 0;
+      ring.discardAll();
     } finally {
       slock.unlock();
     }
@@ -317,16 +311,10 @@ public final class SndUsbChip {
     io.writel(REG_IRQ_STATUS, IRQ_AUDIO_PERIOD);
     slock.lock();
     try {
-      periodsDelivered.incrementAndGet();
-      if (state != SndPcm.State.RUNNING) {
-        periodsDiscarded.incrementAndGet();
-      } else if (avail == periods) {
+      if (ring.deliver(state == SndPcm.State.RUNNING) == PcmRing.Delivery.OVERRUN) {
         // snd_pcm_stop(XRUN): the reader is too slow.
-        periodsDiscarded.incrementAndGet();
         state = SndPcm.State.XRUN;
         io.writel(REG_AUDIO_CTRL, 0);
-      } else {
-        avail++;
       }
     } finally {
       slock.unlock();
@@ -421,8 +409,7 @@ public final class SndUsbChip {
     }
     slock.lock();
     try {
-      periods = p.periods;
-      avail = 0;
+      ring.configure(p.periods);
       if (state != SndPcm.State.DISCONNECTED) {
         state = SndPcm.State.SETUP;
       }
@@ -458,8 +445,7 @@ public final class SndUsbChip {
     }
     slock.lock();
     try {
-      periodsDiscarded.addAndGet(avail);
-      avail = 0;
+      ring.discardAll();
       if (state != SndPcm.State.DISCONNECTED) {
         state = SndPcm.State.PREPARED;
       }
@@ -495,8 +481,7 @@ public final class SndUsbChip {
     }
     slock.lock();
     try {
-      periodsDiscarded.addAndGet(avail);
-      avail = 0;
+      ring.discardAll();
       if (state != SndPcm.State.DISCONNECTED) {
         state = SndPcm.State.SETUP;
       }
@@ -515,7 +500,7 @@ public final class SndUsbChip {
   private boolean readable() {
     slock.lock();
     try {
-      return avail > 0
+      return ring.avail() > 0
           || (state != SndPcm.State.RUNNING && state != SndPcm.State.PREPARED);
     } finally {
       slock.unlock();
@@ -540,9 +525,7 @@ public final class SndUsbChip {
             return -Errno.EBADFD;
           }
           default -> {
-            if (avail > 0) {
-              avail--;
-              periodsRead.incrementAndGet();
+            if (ring.take()) {
               return PERIOD_BYTES;
             }
           }
@@ -594,8 +577,7 @@ public final class SndUsbChip {
         }
         slock.lock();
         try {
-          periodsDiscarded.addAndGet(avail);
-          avail = 0;
+          ring.discardAll();
           opened = false;
           if (state != SndPcm.State.DISCONNECTED) {
             state = SndPcm.State.OPEN;
@@ -650,7 +632,7 @@ public final class SndUsbChip {
         if (state == SndPcm.State.XRUN) {
           return FileOperations.POLLERR;
         }
-        return avail > 0 ? FileOperations.POLLIN | FileOperations.POLLRDNORM : 0;
+        return ring.avail() > 0 ? FileOperations.POLLIN | FileOperations.POLLRDNORM : 0;
       } finally {
         slock.unlock();
       }
@@ -728,7 +710,7 @@ public final class SndUsbChip {
    * @return the count
    */
   public int periodsDelivered() {
-    return periodsDelivered.get();
+    return locked(ring::delivered);
   }
 
   /**
@@ -737,7 +719,7 @@ public final class SndUsbChip {
    * @return the count
    */
   public int periodsRead() {
-    return periodsRead.get();
+    return locked(ring::read);
   }
 
   /**
@@ -746,7 +728,7 @@ public final class SndUsbChip {
    * @return the count
    */
   public int periodsDiscarded() {
-    return periodsDiscarded.get();
+    return locked(ring::discarded);
   }
 
   /**
@@ -755,12 +737,7 @@ public final class SndUsbChip {
    * @return the count
    */
   public int avail() {
-    slock.lock();
-    try {
-      return avail;
-    } finally {
-      slock.unlock();
-    }
+    return locked(ring::avail);
   }
 
   /**
@@ -779,6 +756,15 @@ public final class SndUsbChip {
    */
   public Allocation mem() {
     return mem;
+  }
+
+  private int locked(java.util.function.IntSupplier read) {
+    slock.lock();
+    try {
+      return read.getAsInt();
+    } finally {
+      slock.unlock();
+    }
   }
 
   int card() {
