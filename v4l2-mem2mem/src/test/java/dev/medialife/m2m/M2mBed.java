@@ -247,11 +247,15 @@ final class M2mBed {
     }
 
     TCtx(String name, Node node, Mutex lock) {
+      this(name, node, lock, 0);
+    }
+
+    TCtx(String name, Node node, Mutex lock, int capMinQueued) {
       this.name = name;
       this.node = node;
       this.lock = lock;
       this.out = new Vb2Queue(OUT, Vb2Queue.IO_MMAP, this, lock, 0);
-      this.cap = new Vb2Queue(CAP, Vb2Queue.IO_MMAP, this, lock, 0);
+      this.cap = new Vb2Queue(CAP, Vb2Queue.IO_MMAP, this, lock, capMinQueued);
       out.setTimestampFlags(V4l2Buffer.FLAG_TIMESTAMP_COPY);
       cap.setTimestampFlags(V4l2Buffer.FLAG_TIMESTAMP_COPY);
     }
