@@ -616,7 +616,7 @@ public final class V4l2M2mCtx {
 
   /**
    * The stateless decoder's FLUSH ({@code v4l2_m2m_ioctl_stateless_decoder_cmd}): the last pending
-   * output buffer stops holding the capture buffer, or, with none pending, a held capture buffer
+   * output buffer, if any, loses its HOLD flag, or, with none pending, a held capture buffer
    * is returned DONE.
    *
    * @param cmd must be {@link #DEC_CMD_FLUSH}
@@ -631,7 +631,7 @@ public final class V4l2M2mCtx {
     try {
       Vb2Buffer out = outQ.lastBuf();
       Vb2Buffer cap = capQ.lastBuf();
-      if (out != null && (out.flags() & V4l2Buffer.FLAG_M2M_HOLD_CAPTURE_BUF) != 0) {
+      if (out != null) {
         out.setFlags(out.flags() & ~V4l2Buffer.FLAG_M2M_HOLD_CAPTURE_BUF);
       } else if (cap != null && cap.isHeld()) {
         cap.setHeld(false);
