@@ -23,7 +23,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -51,7 +51,8 @@ final class M2mBed {
   final AtomicInteger busy = new AtomicInteger();
   final AtomicInteger overlaps = new AtomicInteger();
   final AtomicInteger aborts = new AtomicInteger();
-  final AtomicBoolean inFinish = new AtomicBoolean();
+  /** The thread inside a finish call (the IRQ handler), or null. */
+  final AtomicReference<@Nullable Thread> inFinish = new AtomicReference<>();
   final AtomicInteger runsInsideFinish = new AtomicInteger();
   final AtomicInteger runsFromJobWork = new AtomicInteger();
 
@@ -86,7 +87,7 @@ final class M2mBed {
   private void deviceRun(Object priv) {
     TCtx c = (TCtx) priv;
     runs.add(c.name);
-    if (inFinish.get()) {
+    if (Thread.currentThread().equals(inFinish.get())) {
       runsInsideFinish.incrementAndGet();
     }
     if (Objects.equals(Work.current(), dev.jobWork())) {
@@ -181,7 +182,7 @@ final class M2mBed {
       }
       current = null;
       busy.decrementAndGet();
-      inFinish.set(true);
+      inFinish.set(Thread.currentThread());
       try {
         if (c.finish == Finish.BUF_DONE_AND_JOB_FINISH) {
           dev.bufDoneAndJobFinish(c.m2m(), c.state);
@@ -197,7 +198,7 @@ final class M2mBed {
           dev.jobFinish(c.m2m());
         }
       } finally {
-        inFinish.set(false);
+        inFinish.set(null);
       }
       return IrqReturn.IRQ_HANDLED;
     }
@@ -258,6 +259,10 @@ final class M2mBed {
       this.cap = new Vb2Queue(CAP, Vb2Queue.IO_MMAP, this, lock, capMinQueued);
       out.setTimestampFlags(V4l2Buffer.FLAG_TIMESTAMP_COPY);
       cap.setTimestampFlags(V4l2Buffer.FLAG_TIMESTAMP_COPY);
+    }
+
+    void finishBy(Finish f) {
+      finish = f;
     }
 
     V4l2M2mCtx m2m() {
