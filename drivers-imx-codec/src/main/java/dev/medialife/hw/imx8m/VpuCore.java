@@ -58,7 +58,9 @@ import org.slf4j.LoggerFactory;
  * interrupt), except that {@link VpuRegs#INT_DEC_E} can only be set by a write, never cleared:
  * only the core clears it when the decode ends. A start while the core is held in reset or its
  * clock is gated is ignored (counted in {@link #ignoredStarts}). The version register is
- * read-only.
+ * read-only. A driver that restarts the core before its handler has read the status of the last
+ * decode overwrites that status: the late handler then finds no cause bit and the interrupt is
+ * lost, as on the real core — a driver starts the next decode only after the interrupt.
  *
  * <p>Implementation notes: registers, the current job and the metrics are guarded by this
  * object's monitor; the line is raised outside it, so an interrupt handler may access the
