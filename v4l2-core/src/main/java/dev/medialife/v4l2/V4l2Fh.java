@@ -25,6 +25,7 @@ public final class V4l2Fh {
   private volatile @Nullable VideoDevice vdev;
   private volatile V4l2Priority prio = V4l2Priority.UNSET;
   private volatile boolean listed;
+  private volatile @Nullable Object m2mCtx;
 
   /**
    * A file handle embedded in a driver's per-open structure.
@@ -125,6 +126,27 @@ public final class V4l2Fh {
       }
     }
     return 0;
+  }
+
+  /**
+   * The mem2mem context of this handle, which the {@code v4l2_m2m_ioctl_*} helpers use. It is
+   * typed {@code Object} because v4l2-core sits below v4l2-mem2mem; the helpers cast it.
+   *
+   * @return {@code fh->m2m_ctx}, or null
+   */
+  @KernelSymbol("v4l2_fh.m2m_ctx")
+  public @Nullable Object m2mCtx() {
+    return m2mCtx;
+  }
+
+  /**
+   * Sets the mem2mem context, as an m2m driver's open does after {@code v4l2_m2m_ctx_init}.
+   *
+   * @param ctx the context, or null
+   */
+  @KernelSymbol("v4l2_fh.m2m_ctx")
+  public void setM2mCtx(@Nullable Object ctx) {
+    m2mCtx = ctx;
   }
 
   /**

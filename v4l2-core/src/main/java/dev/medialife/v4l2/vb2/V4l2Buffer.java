@@ -32,6 +32,29 @@ public final class V4l2Buffer implements IoctlArg<V4l2Buffer> {
   @KernelSymbol("V4L2_BUF_FLAG_LAST")
   public static final int FLAG_LAST = 0x100000;
 
+  /** {@code V4L2_BUF_FLAG_IN_REQUEST}: the buffer was queued into a request. */
+  @KernelSymbol("V4L2_BUF_FLAG_IN_REQUEST")
+  public static final int FLAG_IN_REQUEST = 0x80;
+
+  /**
+   * {@code V4L2_BUF_FLAG_M2M_HOLD_CAPTURE_BUF}: on an output buffer of a stateless decoder, the
+   * capture buffer is kept for the next slice of the same frame.
+   */
+  @KernelSymbol("V4L2_BUF_FLAG_M2M_HOLD_CAPTURE_BUF")
+  public static final int FLAG_M2M_HOLD_CAPTURE_BUF = 0x200;
+
+  /** {@code V4L2_BUF_FLAG_TIMESTAMP_MASK}: the timestamp-type bits. */
+  @KernelSymbol("V4L2_BUF_FLAG_TIMESTAMP_MASK")
+  public static final int FLAG_TIMESTAMP_MASK = 0xe000;
+
+  /** {@code V4L2_BUF_FLAG_TIMESTAMP_COPY}: capture timestamps are copied from output buffers. */
+  @KernelSymbol("V4L2_BUF_FLAG_TIMESTAMP_COPY")
+  public static final int FLAG_TIMESTAMP_COPY = 0x4000;
+
+  /** {@code V4L2_BUF_FLAG_REQUEST_FD}: {@link #requestFd} is valid. */
+  @KernelSymbol("V4L2_BUF_FLAG_REQUEST_FD")
+  public static final int FLAG_REQUEST_FD = 0x800000;
+
   /** The buffer index. */
   public int index;
 
@@ -49,6 +72,15 @@ public final class V4l2Buffer implements IoctlArg<V4l2Buffer> {
 
   /** The frame sequence number. */
   public int sequence;
+
+  /** The timestamp in nanoseconds ({@code struct timeval timestamp}, kept as one number). */
+  public long timestamp;
+
+  /** The MMAP cookie ({@code m.offset}) QUERYBUF reports for an MMAP buffer. */
+  public int offset;
+
+  /** The request file descriptor, valid with {@link #FLAG_REQUEST_FD}. */
+  public int requestFd;
 
   /**
    * A descriptor for a buffer.
@@ -81,5 +113,8 @@ public final class V4l2Buffer implements IoctlArg<V4l2Buffer> {
     flags = o.flags;
     bytesused = o.bytesused;
     sequence = o.sequence;
+    timestamp = o.timestamp;
+    requestFd = o.requestFd;
+    offset = o.offset;
   }
 }

@@ -36,6 +36,9 @@ public final class Vb2Buffer {
   private volatile int flags;
   private volatile int bytesused;
   private volatile int sequence;
+  private volatile long timestamp;
+  private volatile boolean held;
+  private volatile boolean copiedTimestamp;
 
   Vb2Buffer(Vb2Queue queue, int index, Allocation mem) {
     this.queue = queue;
@@ -132,6 +135,68 @@ public final class Vb2Buffer {
   @KernelSymbol("vb2_v4l2_buffer.sequence")
   public void setSequence(int sequence) {
     this.sequence = sequence;
+  }
+
+  /**
+   * The timestamp in nanoseconds: set by QBUF on an output buffer, by the driver (or the m2m
+   * metadata copy) on a capture buffer.
+   *
+   * @return {@code vb->timestamp}
+   */
+  @KernelSymbol("vb2_buffer.timestamp")
+  public long timestamp() {
+    return timestamp;
+  }
+
+  /**
+   * Sets the timestamp.
+   *
+   * @param ns the timestamp in nanoseconds
+   */
+  @KernelSymbol("vb2_buffer.timestamp")
+  public void setTimestamp(long ns) {
+    this.timestamp = ns;
+  }
+
+  /**
+   * Whether the timestamp was copied from an output buffer (QBUF on a {@link
+   * V4l2Buffer#FLAG_TIMESTAMP_COPY} output queue, or the m2m metadata copy).
+   *
+   * @return {@code vb->copied_timestamp}
+   */
+  @KernelSymbol("vb2_buffer.copied_timestamp")
+  public boolean copiedTimestamp() {
+    return copiedTimestamp;
+  }
+
+  /**
+   * Sets whether the timestamp was copied.
+   *
+   * @param copied the new value
+   */
+  @KernelSymbol("vb2_buffer.copied_timestamp")
+  public void setCopiedTimestamp(boolean copied) {
+    this.copiedTimestamp = copied;
+  }
+
+  /**
+   * Whether an m2m stateless decoder holds this capture buffer for the next slice of a frame.
+   *
+   * @return {@code vbuf->is_held}
+   */
+  @KernelSymbol("vb2_v4l2_buffer.is_held")
+  public boolean isHeld() {
+    return held;
+  }
+
+  /**
+   * Marks the buffer held or not.
+   *
+   * @param held whether it is held
+   */
+  @KernelSymbol("vb2_v4l2_buffer.is_held")
+  public void setHeld(boolean held) {
+    this.held = held;
   }
 
   /**

@@ -76,9 +76,19 @@ public final class Vb2Queue {
   @KernelSymbol("VB2_DMABUF")
   public static final int IO_DMABUF = 1 << 4;
 
+  /**
+   * {@code VB2_V4L2_FL_SUPPORTS_M2M_HOLD_CAPTURE_BUF}: a subsystem flag of an output queue whose
+   * driver honours {@link V4l2Buffer#FLAG_M2M_HOLD_CAPTURE_BUF}.
+   */
+  @KernelSymbol("VB2_V4L2_FL_SUPPORTS_M2M_HOLD_CAPTURE_BUF")
+  public static final int FL_SUPPORTS_M2M_HOLD_CAPTURE_BUF = 1;
+
   /** {@code VB2_MAX_FRAME}: the default (and here the only) {@code max_num_buffers}. */
   @KernelSymbol("VB2_MAX_FRAME")
   public static final int MAX_FRAME = 64;
+
+  /** The MMAP cookie of buffer n is {@code n << PAGE_SHIFT}. */
+  private static final int PAGE_SHIFT = 12;
 
   private final int type;
   private final int ioModes;
@@ -135,6 +145,8 @@ public final class Vb2Queue {
   private long cancelledTotal;
 
   private volatile @Nullable Object owner;
+  private volatile int timestampFlags;
+  private volatile int subsystemFlags;
 
   /**
    * Initialises a queue ({@code vb2_queue_init}).
@@ -174,6 +186,107 @@ public final class Vb2Queue {
   @KernelSymbol("vb2_queue.owner")
   public void setOwner(@Nullable Object o) {
     owner = o;
+  }
+
+  /**
+   * The timestamp type ({@code q->timestamp_flags}), for example {@link
+   * V4l2Buffer#FLAG_TIMESTAMP_COPY} on an m2m queue.
+   *
+   * @return the {@code V4L2_BUF_FLAG_TIMESTAMP_*} bits
+   */
+  @KernelSymbol("vb2_queue.timestamp_flags")
+  public int timestampFlags() {
+    return timestampFlags;
+  }
+
+  /**
+   * Sets the timestamp type, as a driver does before {@code vb2_queue_init}.
+   *
+   * @param flags the {@code V4L2_BUF_FLAG_TIMESTAMP_*} bits
+   */
+  @KernelSymbol("vb2_queue.timestamp_flags")
+  public void setTimestampFlags(int flags) {
+    timestampFlags = flags & V4l2Buffer.FLAG_TIMESTAMP_MASK;
+  }
+
+  /**
+   * The subsystem flags ({@code q->subsystem_flags}).
+   *
+   * @return the {@code VB2_V4L2_FL_*} bits
+   */
+  @KernelSymbol("vb2_queue.subsystem_flags")
+  public int subsystemFlags() {
+    return subsystemFlags;
+  }
+
+  /**
+   * Sets the subsystem flags, for example {@link #FL_SUPPORTS_M2M_HOLD_CAPTURE_BUF}.
+   *
+   * @param flags the {@code VB2_V4L2_FL_*} bits
+   */
+  @KernelSymbol("vb2_queue.subsystem_flags")
+  public void setSubsystemFlags(int flags) {
+    subsystemFlags = flags;
+  }
+
+  /**
+   * Whether {@code start_streaming} has been called and not yet undone.
+   *
+   * @return {@code vb2_start_streaming_called}
+   */
+  @KernelSymbol("vb2_start_streaming_called")
+  public boolean startStreamingCalled() {
+    doneLock.lock();
+    try {
+      return startStreamingCalled;
+    } finally {
+      doneLock.unlock();
+    }
+  }
+
+  /**
+   * Whether the buffer flagged LAST was dequeued, so that DQBUF now gives -EPIPE.
+   *
+   * @return {@code q->last_buffer_dequeued}
+   */
+  @KernelSymbol("vb2_queue.last_buffer_dequeued")
+  public boolean lastBufferDequeued() {
+    doneLock.lock();
+    try {
+      return lastBufferDequeued;
+    } finally {
+      doneLock.unlock();
+    }
+  }
+
+  /**
+   * The number of buffers on the queue: queued, owned by the driver, or done and not dequeued.
+   *
+   * @return {@code q->queued_count}
+   */
+  @KernelSymbol("vb2_queue.queued_count")
+  public int queuedCount() {
+    doneLock.lock();
+    try {
+      return queuedList.size();
+    } finally {
+      doneLock.unlock();
+    }
+  }
+
+  /**
+   * Whether a completed buffer waits to be dequeued.
+   *
+   * @return true if {@code q->done_list} is not empty
+   */
+  @KernelSymbol("vb2_queue.done_list")
+  public boolean hasDone() {
+    doneLock.lock();
+    try {
+      return !doneList.isEmpty();
+    } finally {
+      doneLock.unlock();
+    }
   }
 
   /**
@@ -479,6 +592,8 @@ public final class Vb2Queue {
     b.memory = mem;
     b.bytesused = vb.bytesused();
     b.sequence = vb.sequence();
+    b.timestamp = vb.timestamp();
+    b.offset = mem == MEMORY_MMAP ? vb.index() << PAGE_SHIFT : 0;
   }
 
   /**
@@ -540,6 +655,14 @@ public final class Vb2Queue {
       }
       if (typeIsOutput(type)) {
         vb.setBytesused(b.bytesused);
+        vb.setTimestamp(b.timestamp);
+        vb.setCopiedTimestamp(
+            (timestampFlags & V4l2Buffer.FLAG_TIMESTAMP_MASK) == V4l2Buffer.FLAG_TIMESTAMP_COPY);
+        int hold =
+            (subsystemFlags & FL_SUPPORTS_M2M_HOLD_CAPTURE_BUF) != 0
+                ? b.flags & V4l2Buffer.FLAG_M2M_HOLD_CAPTURE_BUF
+                : 0;
+        vb.setFlags((vb.flags() & ~V4l2Buffer.FLAG_M2M_HOLD_CAPTURE_BUF) | hold);
       }
       vb.state = Vb2Buffer.State.QUEUED;
       queuedList.add(vb);
@@ -862,6 +985,40 @@ public final class Vb2Queue {
     }
     Warn.on(!accounted, "vb2: buffers lost: " + counts);
     doneWq.wakeUpAll();
+  }
+
+  /**
+   * Completes the first queued buffer at once as an empty buffer flagged LAST, before {@code
+   * start_streaming} was called ({@code v4l2_m2m_force_last_buf_done}, which in the kernel reaches
+   * into the queue's lists from mem2mem.c): a stopped m2m context signals end of stream to a
+   * capture queue that just restarted.
+   *
+   * @return true if a buffer was completed, false if none is waiting or streaming has started
+   */
+  @KernelSymbol("v4l2_m2m_force_last_buf_done")
+  public boolean forceLastBufDone() {
+    Vb2Buffer vb = null;
+    doneLock.lock();
+    try {
+      for (Vb2Buffer q : queuedList) {
+        if (vb == null && q.state == Vb2Buffer.State.QUEUED && !startStreamingCalled) {
+          vb = q;
+        }
+      }
+      if (vb != null) {
+        vb.setBytesused(0);
+        vb.setFlags(vb.flags() | V4l2Buffer.FLAG_LAST);
+        vb.state = Vb2Buffer.State.ACTIVE;
+        ownedByDrv++;
+      }
+    } finally {
+      doneLock.unlock();
+    }
+    if (vb == null) {
+      return false;
+    }
+    bufferDone(vb, Vb2Buffer.State.DONE);
+    return true;
   }
 
   /**
