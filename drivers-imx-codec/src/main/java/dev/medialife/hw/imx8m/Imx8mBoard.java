@@ -5,12 +5,13 @@ import dev.medialife.driver.irq.IrqChip;
 import dev.medialife.driver.of.DeviceTree;
 import dev.medialife.driver.of.OfNode;
 import dev.medialife.driver.of.PlatformBus;
-import dev.medialife.kernel.Errno;
+import dev.medialife.driver.of.PlatformResource;
 import dev.medialife.kernel.meta.JavaOnly;
 import dev.medialife.kernel.meta.KernelSymbol;
 import dev.medialife.kernel.time.KernelClock;
 import dev.medialife.kernel.trace.TraceRecorder;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
@@ -26,9 +27,9 @@ import org.jspecify.annotations.Nullable;
  * {@code interrupts} (GIC SPI, cores only), and {@code power-domains} (the blk-ctrl domain index,
  * cores only), as the SoC's dtsi says. {@link #populate} creates their platform devices.
  *
- * <p>Resources: driver-core's platform devices carry no resource table yet, so the board answers
- * what {@code platform_get_resource} and {@code platform_get_irq} would: {@link #resource} gives
- * the register window of a node, {@link #irq} its line on {@link #irqChip()}.
+ * <p>Resources: {@link #populate} gives each platform device its resource table ({@link
+ * #resources}: the register window, and for a core its GIC line), so drivers find their hardware
+ * with {@code platform_get_resource} and {@code platform_get_irq} like any platform driver.
  *
  * <p>Close the board to stop the cores' threads.
  */
@@ -245,7 +246,8 @@ public final class Imx8mBoard implements AutoCloseable {
   }
 
   /**
-   * Creates the platform devices of the tree's device nodes on a platform bus.
+   * Creates the platform devices of the tree's device nodes on a platform bus, each with its
+   * {@linkplain #resources resources}.
    *
    * <p>Context: process context; may probe drivers.
    *
@@ -254,31 +256,30 @@ public final class Imx8mBoard implements AutoCloseable {
    */
   @KernelSymbol("of_platform_populate")
   public int populate(PlatformBus platform) {
-    return platform.populate(tree);
+    return platform.populate(tree, this::resources);
   }
 
   /**
-   * The register window of a node of this board.
+   * The resources of a node of this board, as {@code of_platform_populate} derives them from its
+   * {@code reg} and {@code interrupts}: the register window (a core's or the blk-ctrl's), then the
+   * core's line on {@link #irqChip()} named after its {@code interrupt-names}.
    *
    * @param node the node
-   * @return the window, or null for a node without registers or from another tree
+   * @return the resources; empty for a node without registers or from another tree
    */
-  @KernelSymbol("platform_get_resource")
-  public @Nullable MmioRegion resource(OfNode node) {
-    return regions.get(node);
-  }
-
-  /**
-   * The interrupt line of a node of this board, on {@link #irqChip()}.
-   *
-   * @param node the node
-   * @return the line, or {@code -ENXIO} when the node has no interrupt
-   */
-  @KernelSymbol("platform_get_irq")
-  public int irq(OfNode node) {
-    OptionalInt spi = regions.containsKey(node) ? node.propertyReadU32("interrupts")
-        : OptionalInt.empty();
-    return spi.isPresent() ? spi.getAsInt() : -Errno.ENXIO;
+  @KernelSymbol("of_device_alloc")
+  public List<PlatformResource> resources(OfNode node) {
+    MmioRegion region = regions.get(node);
+    if (region == null) {
+      return List.of();
+    }
+    OptionalInt spi = node.propertyReadU32("interrupts");
+    if (spi.isEmpty()) {
+      return List.of(PlatformResource.mem(region));
+    }
+    String name = node.propertyReadString("interrupt-names");
+    return List.of(PlatformResource.mem(region),
+        PlatformResource.irq(name == null ? "" : name, gic, spi.getAsInt()));
   }
 
   /** Stops the cores' threads. A decode in flight never completes afterwards. */

@@ -21,10 +21,11 @@
  * dev.medialife.hw.imx8m.SharedBus} (overlap detection and the fault) and {@link
  * dev.medialife.hw.imx8m.BlkCtrl} (joint reset and clock gating).
  *
- * <p>A driver touches this hardware only through {@code IoMem.readl/writel} on the windows {@link
- * dev.medialife.hw.imx8m.Imx8mBoard#resource} returns and through handlers it requests on the
- * lines {@link dev.medialife.hw.imx8m.Imx8mBoard#irq} names; the hardware reaches the driver only
- * by raising those lines. The knobs and metrics are for tests and scenarios, not for drivers.
+ * <p>A driver touches this hardware only through {@code IoMem.readl/writel} on the windows its
+ * platform device's resources name and through handlers it requests on the lines they name (the
+ * board fills the resource tables when it populates, see {@link
+ * dev.medialife.hw.imx8m.Imx8mBoard#resources}); the hardware reaches the driver only by raising
+ * those lines. The knobs and metrics are for tests and scenarios, not for drivers.
  */
 @NullMarked
 package dev.medialife.hw.imx8m;

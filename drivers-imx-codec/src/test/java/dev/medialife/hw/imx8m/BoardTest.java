@@ -19,6 +19,7 @@ import dev.medialife.driver.io.MmioRegion;
 import dev.medialife.driver.of.Of;
 import dev.medialife.driver.of.OfDeviceId;
 import dev.medialife.driver.of.OfNode;
+import dev.medialife.driver.of.PlatformResource;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.testing.Sanitized;
 import dev.medialife.kernel.time.KernelClock;
@@ -71,16 +72,22 @@ class BoardTest {
       // Tree order, as of_find_matching_node walks it: G1 before G2.
       List<OfNode> all = board.deviceTree().allNodes();
       assertTrue(all.indexOf(g1) < all.indexOf(g2));
-      assertEquals(7, board.irq(g1));
-      assertEquals(8, board.irq(g2));
-      assertEquals(-Errno.ENXIO, board.irq(blk));
-      assertEquals(-Errno.ENXIO, board.irq(root));
-      assertNull(board.resource(root));
-      MmioRegion r = board.resource(g2);
+      List<PlatformResource> g1Res = board.resources(g1);
+      assertEquals(2, g1Res.size());
+      assertEquals(PlatformResource.IORESOURCE_IRQ, g1Res.get(1).type());
+      assertEquals(7, g1Res.get(1).line());
+      assertEquals("g1", g1Res.get(1).name());
+      assertEquals(board.irqChip(), g1Res.get(1).chip());
+      List<PlatformResource> g2Res = board.resources(g2);
+      assertEquals(8, g2Res.get(1).line());
+      assertEquals(1, board.resources(blk).size(), "blk-ctrl: registers, no interrupt");
+      assertTrue(board.resources(root).isEmpty());
+      MmioRegion r = g2Res.get(0).region();
       assertNotNull(r);
+      assertEquals(PlatformResource.IORESOURCE_MEM, g2Res.get(0).type());
       assertEquals(VpuRegs.WINDOW_SIZE, r.size());
       assertEquals(board.core(G2), r.hw());
-      MmioRegion b = board.resource(blk);
+      MmioRegion b = board.resources(blk).get(0).region();
       assertNotNull(b);
       assertEquals(board.blkCtrl(), b.hw());
       assertEquals(soc, board.soc());
@@ -225,8 +232,7 @@ class BoardTest {
   @Test
   void aSplitResetThroughTheRegistersHangsTheImx8mqBusUntilAJointReset() {
     try (VpuBed bed = new VpuBed(Imx8mSoc.IMX8MQ)) {
-      MmioRegion r = bed.board.resource(bed.board.blkCtrlNode());
-      assertNotNull(r);
+      MmioRegion r = bed.blkCtrlWindow();
       IoMem blk = IoMem.ioremap(bed.device(G1).device(), r);
       assertEquals(BlkCtrl.G1_BIT | BlkCtrl.G2_BIT, blk.readl(BlkCtrl.BLK_SFT_RSTN));
       assertEquals(0xffffffff, blk.readl(BlkCtrl.BLK_FUSE0));
@@ -264,8 +270,7 @@ class BoardTest {
   @Test
   void aStartOnAGatedCoreIsIgnored() {
     try (VpuBed bed = new VpuBed(Imx8mSoc.IMX8MM)) {
-      MmioRegion r = bed.board.resource(bed.board.blkCtrlNode());
-      assertNotNull(r);
+      MmioRegion r = bed.blkCtrlWindow();
       IoMem blk = IoMem.ioremap(bed.device(G1).device(), r);
       blk.writel(BlkCtrl.BLK_CLK_EN, BlkCtrl.G2_BIT); // 8MM: gating G1 alone is fine
       assertFalse(bed.board.bus().isHung());

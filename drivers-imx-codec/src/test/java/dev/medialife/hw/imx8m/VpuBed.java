@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import dev.medialife.driver.Devres;
 import dev.medialife.driver.Kernel;
 import dev.medialife.driver.io.IoMem;
-import dev.medialife.driver.io.MmioRegion;
+import dev.medialife.driver.irq.IrqChip;
 import dev.medialife.driver.irq.IrqReturn;
+import dev.medialife.driver.io.MmioRegion;
+import dev.medialife.driver.of.Of;
 import dev.medialife.driver.of.OfDeviceId;
 import dev.medialife.driver.of.PlatformBus;
 import dev.medialife.driver.of.PlatformDevice;
 import dev.medialife.driver.of.PlatformDriver;
+import dev.medialife.driver.of.PlatformResource;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.mm.Allocation;
 import dev.medialife.kernel.testing.Sync;
@@ -79,20 +82,20 @@ final class VpuBed implements AutoCloseable {
         node.isCompatible(board.soc().coreCompatible(VpuCore.Kind.G1)) > 0
             ? VpuCore.Kind.G1
             : VpuCore.Kind.G2;
-    MmioRegion region = board.resource(node);
-    int irq = board.irq(node);
-    if (region == null || irq < 0) {
-      return -Errno.ENXIO;
+    PlatformDevice.Mapping mapped = pdev.devmIoremapResource(0);
+    int irq = pdev.getIrq(0);
+    IrqChip chip = pdev.getIrqChip(0);
+    IoMem base = mapped.base();
+    if (base == null || chip == null) {
+      return base == null ? mapped.error() : irq;
     }
-    IoMem base = IoMem.devmIoremap(pdev.device(), region);
     Allocation priv = Devres.kzalloc(pdev.device(), "test_vpu", pdev.name());
-    if (base == null || priv == null) {
+    if (priv == null) {
       return -Errno.ENOMEM;
     }
     LinkedBlockingQueue<Integer> seen = queue(kind);
     int ret =
-        board
-            .irqChip()
+        chip
             .devmRequestIrq(
                 pdev.device(),
                 irq,
@@ -163,6 +166,18 @@ final class VpuBed implements AutoCloseable {
   /** An interrupt the handler acknowledged, if any is queued now. */
   @Nullable Integer polledIrq(VpuCore.Kind kind) {
     return queue(kind).poll();
+  }
+
+  /** The blk-ctrl's register window, from its platform device's resources. */
+  MmioRegion blkCtrlWindow() {
+    PlatformDevice blk = Of.findDeviceByNode(board.blkCtrlNode());
+    assertNotNull(blk);
+    PlatformResource r = blk.getResource(PlatformResource.IORESOURCE_MEM, 0);
+    blk.put();
+    assertNotNull(r);
+    MmioRegion w = r.region();
+    assertNotNull(w);
+    return w;
   }
 
   VpuCore core(VpuCore.Kind kind) {
