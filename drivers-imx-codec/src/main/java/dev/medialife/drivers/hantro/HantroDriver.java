@@ -22,6 +22,7 @@ import dev.medialife.kernel.meta.KernelSymbol;
 import dev.medialife.kernel.mm.Allocation;
 import dev.medialife.kernel.mm.Kmem;
 import dev.medialife.kernel.time.KernelClock;
+import dev.medialife.kernel.trace.TraceRecorder;
 import dev.medialife.m2m.V4l2M2mCtx;
 import dev.medialife.m2m.V4l2M2mDev;
 import dev.medialife.m2m.V4l2M2mIoctls;
@@ -48,6 +49,7 @@ import dev.medialife.v4l2.vb2.Vb2Buffer;
 import dev.medialife.v4l2.vb2.Vb2Queue;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +88,9 @@ public final class HantroDriver {
   /** The window at the start of the sibling lookup. */
 
   public static final String WINDOW_LOOKUP = "hantro_get_v4l2_m2m_dev";
+
+  /** The trace category of the driver's events (IRQ, watchdog). */
+  private static final String TRACE_CATEGORY = "hantro";
 
   private static final int VIDEO_MAJOR = 81;
   private static final int LINK_FLAGS =
@@ -624,6 +629,7 @@ public final class HantroDriver {
       return IrqReturn.IRQ_NONE;
     }
     int status = regs.readl(HantroRegs.INTERRUPT);
+    TraceRecorder.global().instant(TRACE_CATEGORY, "irq", vpu.name(), Map.of("status", status));
     if (vpu.variant.core() == HantroCodec.Core.G1) {
       return g1Irq(vpu, regs, status);
     }
@@ -694,6 +700,7 @@ public final class HantroDriver {
     Object priv = m2m == null ? null : m2m.getCurrPriv();
     if (priv instanceof HantroCtx ctx) {
       LOG.error("{}: frame processing timed out!", vpu.pdev.name());
+      TraceRecorder.global().instant(TRACE_CATEGORY, "watchdog", vpu.name(), Map.of());
       metrics.watchdogTimeout();
       reset(ctx);
       jobFinish(vpu, ctx, Vb2Buffer.State.ERROR);
