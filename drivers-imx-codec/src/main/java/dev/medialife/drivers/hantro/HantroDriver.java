@@ -50,6 +50,7 @@ import dev.medialife.v4l2.vb2.Vb2Queue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -793,11 +794,19 @@ public final class HantroDriver {
     return V4l2Fh.release(file);
   }
 
-  private static @Nullable HantroCtx ctxOf(@Nullable V4l2Fh fh) {
+  /** Runs a format ioctl on the handle's context; a handle without one is {@code -EINVAL}. */
+  private static int onCtx(@Nullable V4l2Fh fh, ToIntFunction<HantroCtx> body) {
     if (fh != null && fh.m2mCtx() instanceof V4l2M2mCtx c && c.priv() instanceof HantroCtx ctx) {
-      return ctx;
+      return body.applyAsInt(ctx);
     }
-    return null;
+    return -Errno.EINVAL;
+  }
+
+  /** TRY_FMT of the decoded format: NV12, the size following the coded one. */
+  private static int tryRawFmt(HantroCtx ctx, V4l2Format f) {
+    f.width = ctx.srcFmt.width;
+    f.height = ctx.srcFmt.height;
+    return tryFmt(ctx.dev.variant, f, false);
   }
 
   private static V4l2IoctlOps ioctls(HantroDev vpu) {
@@ -826,74 +835,57 @@ public final class HantroDriver {
 
       @Override
       public int gFmtVidOut(File file, @Nullable V4l2Fh fh, V4l2Format f) {
-        HantroCtx ctx = ctxOf(fh);
-        if (ctx == null) {
-          return -Errno.EINVAL;
-        }
-        f.copyFrom(ctx.srcFmt);
-        return 0;
+        return onCtx(fh, ctx -> {
+          f.copyFrom(ctx.srcFmt);
+          return 0;
+        });
       }
 
       @Override
       public int gFmtVidCap(File file, @Nullable V4l2Fh fh, V4l2Format f) {
-        HantroCtx ctx = ctxOf(fh);
-        if (ctx == null) {
-          return -Errno.EINVAL;
-        }
-        f.copyFrom(ctx.dstFmt);
-        return 0;
+        return onCtx(fh, ctx -> {
+          f.copyFrom(ctx.dstFmt);
+          return 0;
+        });
       }
 
       @Override
       public int tryFmtVidOut(File file, @Nullable V4l2Fh fh, V4l2Format f) {
-        return ctxOf(fh) == null ? -Errno.EINVAL : tryFmt(vpu.variant, f, true);
+        return onCtx(fh, ctx -> tryFmt(vpu.variant, f, true));
       }
 
       @Override
       public int tryFmtVidCap(File file, @Nullable V4l2Fh fh, V4l2Format f) {
-        HantroCtx ctx = ctxOf(fh);
-        if (ctx == null) {
-          return -Errno.EINVAL;
-        }
-        // The decoded size follows the coded one (hantro_try_fmt for a raw format).
-        f.width = ctx.srcFmt.width;
-        f.height = ctx.srcFmt.height;
-        return tryFmt(vpu.variant, f, false);
+        return onCtx(fh, ctx -> tryRawFmt(ctx, f));
       }
 
       @Override
       public int sFmtVidOut(File file, @Nullable V4l2Fh fh, V4l2Format f) {
-        HantroCtx ctx = ctxOf(fh);
-        if (ctx == null) {
-          return -Errno.EINVAL;
-        }
-        if (ctx.out.numBuffers() > 0) {
-          return -Errno.EBUSY;
-        }
-        tryFmt(vpu.variant, f, true);
-        HantroCodec c = vpu.variant.find(f.pixelformat);
-        ctx.codec = c != null ? c : vpu.variant.codecs().get(0);
-        ctx.srcFmt.copyFrom(f);
-        if (ctx.cap.numBuffers() == 0) {
-          ctx.rawFromCoded();
-        }
-        return 0;
+        return onCtx(fh, ctx -> {
+          if (ctx.out.numBuffers() > 0) {
+            return -Errno.EBUSY;
+          }
+          tryFmt(vpu.variant, f, true);
+          HantroCodec c = vpu.variant.find(f.pixelformat);
+          ctx.codec = c != null ? c : vpu.variant.codecs().get(0);
+          ctx.srcFmt.copyFrom(f);
+          if (ctx.cap.numBuffers() == 0) {
+            ctx.rawFromCoded();
+          }
+          return 0;
+        });
       }
 
       @Override
       public int sFmtVidCap(File file, @Nullable V4l2Fh fh, V4l2Format f) {
-        HantroCtx ctx = ctxOf(fh);
-        if (ctx == null) {
-          return -Errno.EINVAL;
-        }
-        if (ctx.cap.numBuffers() > 0) {
-          return -Errno.EBUSY;
-        }
-        int ret = tryFmtVidCap(file, fh, f);
-        if (ret == 0) {
+        return onCtx(fh, ctx -> {
+          if (ctx.cap.numBuffers() > 0) {
+            return -Errno.EBUSY;
+          }
+          tryRawFmt(ctx, f);
           ctx.dstFmt.copyFrom(f);
-        }
-        return ret;
+          return 0;
+        });
       }
 
       @Override

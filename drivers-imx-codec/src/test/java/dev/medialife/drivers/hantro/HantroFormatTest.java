@@ -13,6 +13,7 @@ import dev.medialife.driver.Task;
 import dev.medialife.hw.imx8m.Imx8mSoc;
 import dev.medialife.hw.imx8m.VpuCore;
 import dev.medialife.kernel.Errno;
+import dev.medialife.kernel.fault.FaultSweep;
 import dev.medialife.kernel.testing.Sanitized;
 import dev.medialife.v4l2.VideoDevice;
 import dev.medialife.v4l2.uapi.V4l2Fmtdesc;
@@ -98,6 +99,9 @@ class HantroFormatTest {
       assertEquals(HantroCodec.HEVC.fourcc(), tr.pixelformat);
       assertEquals(HantroCodec.MIN_SIDE, tr.width);
       assertEquals(2304, tr.height);
+      V4l2Format h264 = fmt(OUT, HantroCodec.H264.fourcc(), 64, 64);
+      assertEquals(0, t.ioctl(fd, Videodev2.VIDIOC_S_FMT, h264));
+      assertEquals(HantroCodec.HEVC.fourcc(), h264.pixelformat, "S_FMT adjusts to the default");
       V4l2Format s = fmt(OUT, HantroCodec.VP9.fourcc(), 1921, 1080);
       assertEquals(0, t.ioctl(fd, Videodev2.VIDIOC_S_FMT, s));
       assertEquals(1936, s.width, "aligned to 16");
@@ -126,6 +130,28 @@ class HantroFormatTest {
       V4l2Format unknown = fmt(99, 0, 0, 0);
       assertEquals(-Errno.EINVAL, t.ioctl(fd, Videodev2.VIDIOC_S_FMT, unknown));
       assertEquals(0, t.close(fd));
+    }
+  }
+
+  /** A fault sweep over open: each failure is a clean errno and leaks nothing. */
+  @Test
+  void faultSweepOverOpen() {
+    try (HantroBed bed = new HantroBed(Imx8mSoc.IMX8MQ)) {
+      Task t = new Task(bed.kernel, "sweep");
+      VideoDevice v = bed.vpu(G1).decoderNode();
+      assertNotNull(v);
+      FaultSweep.Result r =
+          FaultSweep.run("hantro_open", () -> t.open(v.path(), File.O_RDWR),
+              fd -> assertEquals(0, t.close(fd)));
+      assertTrue(r.baseline().result() >= 0);
+      int injected = 0;
+      for (FaultSweep.Step s : r.steps()) {
+        if (!s.point().isEmpty()) {
+          injected++;
+          assertTrue(s.failedCleanly(), s.toString());
+        }
+      }
+      assertTrue(injected >= 3, "fh, context and m2m context allocations: " + r.points());
     }
   }
 

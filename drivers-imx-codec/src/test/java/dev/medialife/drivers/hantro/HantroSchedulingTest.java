@@ -221,6 +221,10 @@ class HantroSchedulingTest {
         assertTrue(done(g2.dqOut()));
       }
       assertEquals(-Errno.EAGAIN, g1.dqCap());
+      V4l2Buffer qb = new V4l2Buffer(1, dev.medialife.v4l2.vb2.Vb2Queue.TYPE_VIDEO_CAPTURE,
+          dev.medialife.v4l2.vb2.Vb2Queue.MEMORY_MMAP);
+      assertEquals(0, g1.task.ioctl(g1.fd, dev.medialife.v4l2.uapi.Videodev2.VIDIOC_QUERYBUF, qb));
+      assertEquals(1, qb.index);
       assertEquals(3, bed.core(G1).jobsDecoded());
       assertEquals(3, bed.core(G2).jobsDecoded());
       assertEquals(0, bed.board.bus().overlaps());

@@ -38,7 +38,7 @@ class HantroSwitchTest {
       V4l2M2mDev a = bed.m2m(G1);
       V4l2M2mDev b = bed.m2m(G2);
       assertNotSame(a, b);
-      int n = 3;
+      int n = 6;
       HantroBed.Session g1 = bed.session(G1, HantroCodec.H264, n);
       HantroBed.Session g2 = bed.session(G2, HantroCodec.HEVC, n);
       for (int i = 0; i < n; i++) {
@@ -66,10 +66,21 @@ class HantroSwitchTest {
         assertTrue(flags >= 0 && (flags & V4l2Buffer.FLAG_ERROR) != 0, "a corrupted G2 frame");
         flags = g1.dqCap();
         assertTrue(flags >= 0 && (flags & V4l2Buffer.FLAG_ERROR) == 0, "G1 decodes fine");
+        assertTrue(g1.dqOut() >= 0);
+        assertTrue(g2.dqOut() >= 0);
       }
       HantroMetrics.Snapshot s = m.snapshot();
       assertEquals(n, s.jobs().get("imx8mq-vpu-g2"));
       assertEquals(m.busErrors(), s.busErrors());
+      // The G2 warnings are rate-limited: 2 per corrupted frame, a burst of 10 per 5 s.
+      bed.clock.advance(java.time.Duration.ofSeconds(5));
+      g1.queue(0);
+      g2.queue(0);
+      bed.awaitDecoding(G1);
+      bed.awaitDecoding(G2);
+      bed.clock.advance(HantroBed.DECODE);
+      Sync.until(() -> a.jobsFinished() == n + 1 && b.jobsFinished() == n + 1, "one more round");
+      assertEquals(n + 1, bed.core(G2).corruptedFrames());
       g1.close();
       g2.close();
     }
