@@ -127,9 +127,18 @@ public final class V4l2Ioctl {
   }
 
   /**
+   * {@code check_fmt} for the output type: allowed on a node that transmits (an output or
+   * mem2mem node), not on a capture-only one.
+   */
+  private static boolean isTxType(VideoDevice vdev, int type) {
+    return type == Vb2Queue.TYPE_VIDEO_OUTPUT && vdev.vflDir() != VideoDevice.VflDir.RX;
+  }
+
+  /**
    * The {@code v4l2_ioctls[]} entries: the argument's type (else {@code -EFAULT}, as a bad user
-   * pointer), the buffer type of the format ioctls (capture only in this model, else {@code
-   * -EINVAL}), {@code v4l_enable_media_source} before S_FMT and S_INPUT, then the driver's op.
+   * pointer), the buffer type of the format ioctls (capture, and output on a node that
+   * transmits; else {@code -EINVAL}), {@code v4l_enable_media_source} before S_FMT and S_INPUT,
+   * then the driver's op.
    */
   private static int doStandard(
       V4l2IoctlOps ops,
@@ -142,7 +151,10 @@ public final class V4l2Ioctl {
       if (!(arg instanceof V4l2Fmtdesc f)) {
         return -Errno.EFAULT;
       }
-      return f.type == Vb2Queue.TYPE_VIDEO_CAPTURE ? ops.enumFmtVidCap(file, fh, f) : -Errno.EINVAL;
+      if (f.type == Vb2Queue.TYPE_VIDEO_CAPTURE) {
+        return ops.enumFmtVidCap(file, fh, f);
+      }
+      return isTxType(vdev, f.type) ? ops.enumFmtVidOut(file, fh, f) : -Errno.EINVAL;
     }
     if (cmd == Videodev2.VIDIOC_G_FMT
         || cmd == Videodev2.VIDIOC_S_FMT
@@ -150,17 +162,21 @@ public final class V4l2Ioctl {
       if (!(arg instanceof V4l2Format f)) {
         return -Errno.EFAULT;
       }
-      if (f.type != Vb2Queue.TYPE_VIDEO_CAPTURE) {
+      boolean out = isTxType(vdev, f.type);
+      if (f.type != Vb2Queue.TYPE_VIDEO_CAPTURE && !out) {
         return -Errno.EINVAL;
       }
       if (cmd == Videodev2.VIDIOC_G_FMT) {
-        return ops.gFmtVidCap(file, fh, f);
+        return out ? ops.gFmtVidOut(file, fh, f) : ops.gFmtVidCap(file, fh, f);
       }
       if (cmd == Videodev2.VIDIOC_TRY_FMT) {
-        return ops.tryFmtVidCap(file, fh, f);
+        return out ? ops.tryFmtVidOut(file, fh, f) : ops.tryFmtVidCap(file, fh, f);
       }
       int ret = V4l2Mc.enableMediaSource(vdev);
-      return ret != 0 ? ret : ops.sFmtVidCap(file, fh, f);
+      if (ret != 0) {
+        return ret;
+      }
+      return out ? ops.sFmtVidOut(file, fh, f) : ops.sFmtVidCap(file, fh, f);
     }
     if (cmd == Videodev2.VIDIOC_REQBUFS) {
       return arg instanceof V4l2Requestbuffers p ? ops.reqbufs(file, fh, p) : -Errno.EFAULT;

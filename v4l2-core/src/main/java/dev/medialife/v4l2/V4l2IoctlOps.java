@@ -89,6 +89,59 @@ public interface V4l2IoctlOps {
   }
 
   /**
+   * ENUM_FMT for an output type (a mem2mem node's coded formats): describes output format {@code
+   * f.index}.
+   *
+   * @param file the file
+   * @param fh the file handle, or null
+   * @param f the description to fill; {@code index} and {@code type} are set
+   * @return 0, or {@code -EINVAL} past the last format; the default {@code -ENOTTY}
+   */
+  @KernelSymbol("v4l2_ioctl_ops.vidioc_enum_fmt_vid_out")
+  default int enumFmtVidOut(File file, @Nullable V4l2Fh fh, V4l2Fmtdesc f) {
+    return -Errno.ENOTTY;
+  }
+
+  /**
+   * G_FMT for an output type.
+   *
+   * @param file the file
+   * @param fh the file handle, or null
+   * @param f the format to fill
+   * @return 0 or a negative errno; the default {@code -ENOTTY}
+   */
+  @KernelSymbol("v4l2_ioctl_ops.vidioc_g_fmt_vid_out")
+  default int gFmtVidOut(File file, @Nullable V4l2Fh fh, V4l2Format f) {
+    return -Errno.ENOTTY;
+  }
+
+  /**
+   * S_FMT for an output type: sets the format, adjusting it to what the hardware can do.
+   *
+   * @param file the file
+   * @param fh the file handle, or null
+   * @param f the wanted format, adjusted in place
+   * @return 0, or {@code -EBUSY} while buffers exist; the default {@code -ENOTTY}
+   */
+  @KernelSymbol("v4l2_ioctl_ops.vidioc_s_fmt_vid_out")
+  default int sFmtVidOut(File file, @Nullable V4l2Fh fh, V4l2Format f) {
+    return -Errno.ENOTTY;
+  }
+
+  /**
+   * TRY_FMT for an output type: adjusts the format as S_FMT would, changing nothing.
+   *
+   * @param file the file
+   * @param fh the file handle, or null
+   * @param f the wanted format, adjusted in place
+   * @return 0 or a negative errno; the default {@code -ENOTTY}
+   */
+  @KernelSymbol("v4l2_ioctl_ops.vidioc_try_fmt_vid_out")
+  default int tryFmtVidOut(File file, @Nullable V4l2Fh fh, V4l2Format f) {
+    return -Errno.ENOTTY;
+  }
+
+  /**
    * REQBUFS; usually {@link Vb2Ioctls#reqbufs}.
    *
    * @param file the file

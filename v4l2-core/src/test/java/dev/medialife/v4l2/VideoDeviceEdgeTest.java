@@ -11,6 +11,9 @@ import dev.medialife.driver.Device;
 import dev.medialife.driver.File;
 import dev.medialife.driver.Kernel;
 import dev.medialife.driver.Task;
+import dev.medialife.v4l2.vb2.Vb2Queue;
+import dev.medialife.v4l2.uapi.V4l2Format;
+import dev.medialife.v4l2.uapi.V4l2Fmtdesc;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.debug.ReportKind;
 import dev.medialife.kernel.mm.Allocation;
@@ -54,6 +57,33 @@ class VideoDeviceEdgeTest {
     V4l2Capability cap = new V4l2Capability();
     assertEquals(0, t.ioctl(fd, Videodev2.VIDIOC_QUERYCAP, cap));
     assertEquals(Videodev2.V4L2_CAP_EXT_PIX_FORMAT, cap.deviceCaps);
+    assertEquals(0, t.close(fd));
+    d.unregister();
+  }
+
+  @Test
+  void outputFormatIoctlsReachTheVidOutOpsOnAnM2mNodeOnly() {
+    bed.dir = VideoDevice.VflDir.M2M;
+    bed.registerDriver();
+    Device d = bed.addDevice("vdrv0");
+    V4l2Bed.Priv p = V4l2Bed.priv(d);
+    Task t = new Task(bed.kernel, "app");
+    int fd = t.open(p.path(), File.O_RDWR);
+    assertTrue(fd >= 0);
+    V4l2Fmtdesc desc = new V4l2Fmtdesc();
+    desc.type = Vb2Queue.TYPE_VIDEO_OUTPUT;
+    // The bed's driver has no vid_out ops: the defaults answer, so dispatch reached them.
+    assertEquals(-Errno.ENOTTY, t.ioctl(fd, Videodev2.VIDIOC_ENUM_FMT, desc));
+    for (int cmd : new int[] {Videodev2.VIDIOC_G_FMT, Videodev2.VIDIOC_S_FMT,
+        Videodev2.VIDIOC_TRY_FMT}) {
+      V4l2Format f = new V4l2Format();
+      f.type = Vb2Queue.TYPE_VIDEO_OUTPUT;
+      assertEquals(-Errno.ENOTTY, t.ioctl(fd, cmd, f));
+      f.type = 99;
+      assertEquals(-Errno.EINVAL, t.ioctl(fd, cmd, f));
+    }
+    desc.type = 99;
+    assertEquals(-Errno.EINVAL, t.ioctl(fd, Videodev2.VIDIOC_ENUM_FMT, desc));
     assertEquals(0, t.close(fd));
     d.unregister();
   }

@@ -131,12 +131,29 @@ public final class PlatformBus {
    */
   @KernelSymbol("of_platform_populate")
   public int populate(DeviceTree tree) {
+    return populate(tree, OfResources.NONE);
+  }
+
+  /**
+   * Like {@link #populate(DeviceTree)}, and each device gets the resources the board's {@code
+   * resources} gives for its node before it is added (so before any probe), as {@code
+   * of_device_alloc} fills {@code platform_device.resource} from {@code reg} and {@code
+   * interrupts}.
+   *
+   * <p>Context: process context; may sleep (probing).
+   *
+   * @param tree the device tree
+   * @param resources the board's translation of nodes to resources
+   * @return the devices created, or a negative errno
+   */
+  @KernelSymbol("of_platform_populate")
+  public int populate(DeviceTree tree, OfResources resources) {
     List<PlatformDevice> created = new ArrayList<>();
     for (OfNode node : tree.allNodes()) {
       if (node.compatible().isEmpty() || node.populated() != null) {
         continue;
       }
-      int ret = createDevice(node, created);
+      int ret = createDevice(node, resources, created);
       if (ret != 0) {
         for (int i = created.size() - 1; i >= 0; i--) {
           created.get(i).unregister();
@@ -147,11 +164,12 @@ public final class PlatformBus {
     return created.size();
   }
 
-  private int createDevice(OfNode node, List<PlatformDevice> created) {
+  private int createDevice(OfNode node, OfResources resources, List<PlatformDevice> created) {
     PlatformDevice pdev = PlatformDevice.alloc(this, PlatformDevice.nameFor(node), node);
     if (pdev == null) {
       return -Errno.ENOMEM;
     }
+    pdev.addResources(resources.resources(node));
     node.setPopulated(this);
     int ret = pdev.add();
     if (ret != 0) {
