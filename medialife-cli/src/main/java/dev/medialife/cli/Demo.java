@@ -1,0 +1,560 @@
+package dev.medialife.cli;
+
+import dev.medialife.driver.File;
+import dev.medialife.driver.Task;
+import dev.medialife.drivers.au0828.Au0828Dev;
+import dev.medialife.drivers.hantro.HantroCodec;
+import dev.medialife.drivers.hantro.HantroDev;
+import dev.medialife.drivers.hantro.HantroMetrics;
+import dev.medialife.drivers.usbaudio.SndPcm;
+import dev.medialife.drivers.usbaudio.SndPcmHwParams;
+import dev.medialife.drivers.usbaudio.SndUsbChip;
+import dev.medialife.hw.imx8m.VpuCore;
+import dev.medialife.kernel.Errno;
+import dev.medialife.kernel.debug.Report;
+import dev.medialife.kernel.debug.ReportKind;
+import dev.medialife.kernel.debug.SanitizerScope;
+import dev.medialife.kernel.time.KernelClock;
+import dev.medialife.kernel.trace.TraceRecorder;
+import dev.medialife.kernel.workqueue.Workqueue;
+import dev.medialife.mc.MediaDevice;
+import dev.medialife.mc.MediaDevnode;
+import dev.medialife.v4l2.VideoDevice;
+import dev.medialife.v4l2.uapi.V4l2Format;
+import dev.medialife.v4l2.uapi.V4l2Int;
+import dev.medialife.v4l2.uapi.V4l2Requestbuffers;
+import dev.medialife.v4l2.uapi.Videodev2;
+import dev.medialife.v4l2.vb2.V4l2Buffer;
+import dev.medialife.v4l2.vb2.Vb2Queue;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The main job: what a user of the default board would do in one sitting, driven like userspace
+ * through the syscall façade, with the sanitizers watching.
+ *
+ * <ol>
+ *   <li>boot the i.MX8MQ with the stick;
+ *   <li>decode H.264 on G1 and HEVC on G2, several streams at once (the shared scheduler must
+ *       keep the two cores from decoding at the same time: no overlap, no bus error);
+ *   <li>unbind and rebind G2 while G1 keeps decoding, then decode HEVC on the rebound core;
+ *   <li>stream video and capture audio from the stick, pull it out with both fds open and
+ *       their readers asleep, check the errnos userspace sees, close, and replug it;
+ *   <li>tear the board down and collect the sanitizer verdict.
+ * </ol>
+ */
+final class Demo {
+  /** Each wait of the demo gives up after this long; the whole demo takes about a second. */
+  static final long TIMEOUT_SECONDS = 20;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
+  private static final long POLL_NANOS = 100_000L;
+
+  static final int BUFFERS = 4;
+  static final int FRAMES = 12;
+  static final int LONG_FRAMES = 24;
+  static final int STICK_FRAMES = 16;
+  static final long STICK_INTERVAL_NANOS = 2_000_000L;
+
+  private static final int OUT = Vb2Queue.TYPE_VIDEO_OUTPUT;
+  private static final int CAP = Vb2Queue.TYPE_VIDEO_CAPTURE;
+  private static final int MMAP = Vb2Queue.MEMORY_MMAP;
+
+  private final Consumer<String> progress;
+  private final Syscalls sys = new Syscalls();
+  private final List<RunReport.Expectation> expectations = new ArrayList<>();
+  private final AtomicLong queued = new AtomicLong();
+  private final AtomicLong returned = new AtomicLong();
+  private final TraceRecorder trace = TraceRecorder.global();
+  private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "demo-task");
+    t.setDaemon(true);
+    return t;
+  });
+  private final List<String> topology = new ArrayList<>();
+
+  Demo(Consumer<String> progress) {
+    this.progress = progress;
+  }
+
+  private synchronized List<RunReport.Expectation> expectations() {
+    return List.copyOf(expectations);
+  }
+
+  /** The topology lines printed after boot. */
+  List<String> topology() {
+    return List.copyOf(topology);
+  }
+
+  /**
+   * Runs the demo.
+   *
+   * @return its report
+   */
+  RunReport run() {
+    long start = System.nanoTime();
+    trace.clear();
+    trace.enable();
+    Map<String, Long> jobs = new LinkedHashMap<>();
+    long overlaps = 0;
+    long busErrors = 0;
+    long leaks;
+    List<RunReport.SanitizerReport> reports = new ArrayList<>();
+    SanitizerScope scope = SanitizerScope.open("medialife demo");
+    try {
+      Board board;
+      try {
+        board = Board.boot(Board.Kind.DEFAULT);
+      } catch (Board.BootException e) {
+        expect("the default board boots (" + e.getMessage() + ")", false);
+        board = null;
+      }
+      if (board != null) {
+        try {
+          describe(board);
+          decodeOnBothCores(board);
+          rebindG2WhileG1Decodes(board);
+          unplugMidStream(board);
+        } finally {
+          HantroMetrics.Snapshot m = board.hantro().metrics().snapshot();
+          jobs.putAll(new TreeMap<>(m.jobs()));
+          overlaps = m.overlaps();
+          busErrors = m.busErrors();
+          progress.accept("tearing the board down");
+          board.close();
+          Workqueue.system().flush();
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+      leaks = scope.liveCount();
+      scope.close();
+    }
+    for (Report r : scope.reports()) {
+      reports.add(new RunReport.SanitizerReport(r.kind().name(), r.title(), r.render()));
+    }
+    long leakReports = scope.reports(ReportKind.LEAK).size();
+    leaks = Math.max(leaks, leakReports);
+    expect("decode jobs ran on both cores " + jobs, jobs.size() == 2
+        && jobs.values().stream().allMatch(n -> n > 0));
+    expect("no decode overlapped another on the shared bus", overlaps == 0);
+    expect("no bus error", busErrors == 0);
+    expect("every queued buffer came back (" + queued.get() + " queued, " + returned.get()
+        + " returned)", queued.get() == returned.get());
+    boolean ok = reports.isEmpty() && leaks == 0
+        && expectations().stream().allMatch(RunReport.Expectation::ok);
+    return new RunReport("demo", ok, Board.Kind.DEFAULT.describe(), reports,
+        new RunReport.SyscallCounts(sys.total(), sys.errors()), jobs, overlaps, busErrors,
+        new RunReport.BufferCounts(queued.get(), returned.get()), leaks, expectations(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+  }
+
+  private synchronized void expect(String text, boolean ok) {
+    expectations.add(new RunReport.Expectation(text, ok));
+    if (!ok) {
+      progress.accept("  FAILED: " + text);
+    }
+  }
+
+  private void describe(Board board) {
+    progress.accept("booted " + board.kind().describe());
+    for (MediaDevice m : board.mediaDevices()) {
+      MediaDevnode node = m.devnode();
+      String line = String.format(Locale.ROOT, "  %-11s %-22s %d entities, %d links",
+          node == null ? "-" : node.path(), m.model(), m.entities().size(), m.links().size());
+      topology.add(line.stripTrailing());
+      progress.accept(line.stripTrailing());
+    }
+  }
+
+  // ------------------------------------------------------------------ decoding
+
+  /** Two H.264 streams on G1 and two HEVC streams on G2 at the same time. */
+  private void decodeOnBothCores(Board board) {
+    progress.accept("decoding 2 H.264 streams on G1 and 2 HEVC streams on G2 at once");
+    List<Future<Integer>> runs = new ArrayList<>();
+    runs.add(decode(board, VpuCore.Kind.G1, HantroCodec.H264, "gst-h264-a", FRAMES, null));
+    runs.add(decode(board, VpuCore.Kind.G1, HantroCodec.H264, "gst-h264-b", FRAMES, null));
+    runs.add(decode(board, VpuCore.Kind.G2, HantroCodec.HEVC, "gst-hevc-a", FRAMES, null));
+    runs.add(decode(board, VpuCore.Kind.G2, HantroCodec.HEVC, "gst-hevc-b", FRAMES, null));
+    int frames = 0;
+    for (Future<Integer> f : runs) {
+      frames += await(f, "a decode session");
+    }
+    expect("4 concurrent sessions decoded " + (4 * FRAMES) + " frames", frames == 4 * FRAMES);
+    progress.accept("  " + frames + " frames decoded; jobs " + jobsLine(board));
+  }
+
+  /** G1 decodes while G2 goes away and comes back; then HEVC decodes on the new G2. */
+  private void rebindG2WhileG1Decodes(Board board) {
+    progress.accept("unbinding and rebinding G2 while G1 decodes");
+    CountDownLatch started = new CountDownLatch(2);
+    Future<Integer> a =
+        decode(board, VpuCore.Kind.G1, HantroCodec.H264, "gst-h264-c", LONG_FRAMES, started);
+    Future<Integer> b =
+        decode(board, VpuCore.Kind.G1, HantroCodec.H264, "gst-h264-d", LONG_FRAMES, started);
+    boolean running = awaitLatch(started);
+    expect("G1 streams were decoding before the unbind", running);
+    HantroDev before = board.vpu(VpuCore.Kind.G2);
+    int ret = board.unbind(VpuCore.Kind.G2);
+    trace.instant("demo", "unbind G2", "control", Map.of("ret", ret));
+    expect("unbind G2 returns 0", ret == 0);
+    expect("G2 has no driver after the unbind", board.vpu(VpuCore.Kind.G2) == null);
+    ret = board.bind(VpuCore.Kind.G2);
+    trace.instant("demo", "bind G2", "control", Map.of("ret", ret));
+    expect("bind G2 returns 0", ret == 0);
+    HantroDev after = board.vpu(VpuCore.Kind.G2);
+    expect("G2 is bound afresh", after != null && after != before);
+    Future<Integer> c = decode(board, VpuCore.Kind.G2, HantroCodec.HEVC, "gst-hevc-c", FRAMES, null);
+    int g1 = await(a, "G1 session c") + await(b, "G1 session d");
+    int g2 = await(c, "HEVC on the rebound G2");
+    expect("G1 decoded all " + (2 * LONG_FRAMES) + " frames across the rebind",
+        g1 == 2 * LONG_FRAMES);
+    expect("the rebound G2 decoded " + FRAMES + " HEVC frames", g2 == FRAMES);
+    progress.accept("  G1 kept decoding (" + g1 + " frames), rebound G2 decoded " + g2
+        + "; jobs " + jobsLine(board));
+  }
+
+  private static String jobsLine(Board board) {
+    HantroMetrics.Snapshot m = board.hantro().metrics().snapshot();
+    return new TreeMap<>(m.jobs()) + ", overlaps " + m.overlaps() + ", bus errors "
+        + m.busErrors();
+  }
+
+  private Future<Integer> decode(Board board, VpuCore.Kind core, HantroCodec codec, String comm,
+      int frames, @Nullable CountDownLatch started) {
+    HantroDev vpu = board.vpu(core);
+    VideoDevice node = vpu == null ? null : vpu.decoderNode();
+    String path = node == null ? "/dev/null-" + core : node.path();
+    Task task = new Task(board.kernel(), comm);
+    return pool.submit(() -> {
+      trace.begin("demo", comm + " " + codec, comm);
+      try {
+        return decodeSession(task, path, codec, frames, started);
+      } finally {
+        trace.end("demo", comm + " " + codec, comm);
+        task.exit();
+      }
+    });
+  }
+
+  /** One decoder session: returns the frames decoded without error. */
+  private int decodeSession(Task t, String path, HantroCodec codec, int frames,
+      @Nullable CountDownLatch started) {
+    int fd = sys.open(t, path, File.O_RDWR);
+    if (fd < 0) {
+      expect(t.comm() + " opens " + path + " (" + Errno.describe(fd) + ")", false);
+      return 0;
+    }
+    int decoded = 0;
+    try {
+      V4l2Format f = new V4l2Format();
+      f.type = OUT;
+      f.pixelformat = codec.fourcc();
+      f.width = 1920;
+      f.height = 1080;
+      if (!ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_S_FMT, f), "S_FMT")) {
+        return 0;
+      }
+      for (int type : new int[] {OUT, CAP}) {
+        V4l2Requestbuffers r = new V4l2Requestbuffers();
+        r.type = type;
+        r.memory = MMAP;
+        r.count = BUFFERS;
+        if (!ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_REQBUFS, r), "REQBUFS")) {
+          return 0;
+        }
+      }
+      if (!ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_STREAMON, new V4l2Int(OUT)), "STREAMON")
+          || !ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_STREAMON, new V4l2Int(CAP)), "STREAMON")) {
+        return 0;
+      }
+      int next = 0;
+      for (; next < Math.min(BUFFERS, frames); next++) {
+        if (!queuePair(t, fd, next, next)) {
+          return decoded;
+        }
+      }
+      while (decoded < frames) {
+        V4l2Buffer cap = new V4l2Buffer(0, CAP, MMAP);
+        V4l2Buffer out = new V4l2Buffer(0, OUT, MMAP);
+        if (!ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_DQBUF, cap), "DQBUF capture")) {
+          return decoded;
+        }
+        returned.incrementAndGet();
+        if (!ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_DQBUF, out), "DQBUF output")) {
+          return decoded;
+        }
+        returned.incrementAndGet();
+        if ((cap.flags & V4l2Buffer.FLAG_ERROR) == 0) {
+          decoded++;
+        } else {
+          expect(t.comm() + ": frame " + cap.sequence + " decoded without error", false);
+          return decoded;
+        }
+        if (started != null && decoded == 1) {
+          started.countDown();
+        }
+        if (next < frames) {
+          if (!queuePair(t, fd, cap.index, next)) {
+            return decoded;
+          }
+          next++;
+        }
+      }
+      ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_STREAMOFF, new V4l2Int(OUT)), "STREAMOFF");
+      ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_STREAMOFF, new V4l2Int(CAP)), "STREAMOFF");
+      return decoded;
+    } finally {
+      if (started != null && decoded == 0) {
+        started.countDown();
+      }
+      ok(t, sys.close(t, fd), "close");
+    }
+  }
+
+  private boolean queuePair(Task t, int fd, int index, int frame) {
+    V4l2Buffer cap = new V4l2Buffer(index, CAP, MMAP);
+    if (!ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_QBUF, cap), "QBUF capture")) {
+      return false;
+    }
+    queued.incrementAndGet();
+    V4l2Buffer out = new V4l2Buffer(index, OUT, MMAP);
+    out.bytesused = 4096;
+    out.timestamp = 1000L * (frame + 1);
+    if (!ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_QBUF, out), "QBUF output")) {
+      return false;
+    }
+    queued.incrementAndGet();
+    return true;
+  }
+
+  private boolean ok(Task t, int ret, String what) {
+    if (ret < 0) {
+      expect(t.comm() + ": " + what + " succeeds (got " + Errno.describe(ret) + ")", false);
+      return false;
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------ the stick
+
+  /** Video and audio stream; the stick is pulled out under both readers, then replugged. */
+  private void unplugMidStream(Board board) {
+    progress.accept("streaming video and audio from the stick");
+    Au0828Dev dev = board.au0828();
+    SndUsbChip chip = board.sndChip();
+    if (dev == null || chip == null) {
+      expect("the stick's video and audio drivers are bound", false);
+      return;
+    }
+    Task tvtime = new Task(board.kernel(), "tvtime");
+    Task arecord = new Task(board.kernel(), "arecord");
+    Vb2Queue q = dev.queue();
+    int vfd = sys.open(tvtime, dev.videoDevice().path(), File.O_RDWR);
+    int afd = sys.open(arecord, chip.path(), File.O_RDWR);
+    expect("open the stick's video and PCM nodes", vfd >= 0 && afd >= 0);
+    if (vfd < 0 || afd < 0) {
+      return;
+    }
+    boolean streaming = startVideo(tvtime, vfd) && startAudio(arecord, afd);
+    expect("video streams and audio captures", streaming);
+    AtomicInteger frames = new AtomicInteger();
+    AtomicInteger periods = new AtomicInteger();
+    AtomicInteger videoErr = new AtomicInteger();
+    AtomicInteger audioErr = new AtomicInteger();
+    Future<?> video = pool.submit(() -> videoLoop(tvtime, vfd, frames, videoErr));
+    Future<?> audio = pool.submit(() -> audioLoop(arecord, afd, periods, audioErr));
+    // The stick produces in lockstep with the readers, so no frame is dropped for want of a
+    // buffer, and at the end both readers are asleep waiting for more.
+    boolean flowing = true;
+    for (int i = 1; i <= STICK_FRAMES && flowing; i++) {
+      int n = i;
+      flowing = board.stick().frame() && board.stick().period()
+          && until(() -> frames.get() >= n && periods.get() >= n, "frame and period " + n);
+    }
+    expect(STICK_FRAMES + " frames and periods arrived", flowing);
+    boolean asleep = until(() -> q.doneWq().waiters() == 1 && chip.sleepers() == 1,
+        "both readers asleep");
+    expect("both readers are asleep in DQBUF and read when the stick goes", asleep);
+    progress.accept("  " + frames.get() + " frames and " + periods.get()
+        + " audio periods captured; pulling the stick out with both readers asleep");
+    int ret = board.unplug();
+    trace.instant("demo", "unplug", "control", Map.of("ret", ret));
+    expect("unplug returns 0", ret == 0);
+    await(video, "the video reader to wake");
+    await(audio, "the audio reader to wake");
+    expect("vb2_queue_error woke DQBUF with EIO (" + Errno.describe(videoErr.get()) + ")",
+        videoErr.get() == -Errno.EIO);
+    expect("the disconnected PCM woke read with ENODEV (" + Errno.describe(audioErr.get()) + ")",
+        audioErr.get() == -Errno.ENODEV);
+    // What a program that keeps using its fds sees after the unplug.
+    int dq = sys.ioctl(tvtime, vfd, Videodev2.VIDIOC_DQBUF, new V4l2Buffer(0, CAP, MMAP));
+    expect("DQBUF on the unregistered node fails with ENODEV (" + Errno.describe(dq) + ")",
+        dq == -Errno.ENODEV);
+    int qb = sys.ioctl(tvtime, vfd, Videodev2.VIDIOC_QBUF, new V4l2Buffer(0, CAP, MMAP));
+    expect("QBUF after the unplug fails with ENODEV (" + Errno.describe(qb) + ")",
+        qb == -Errno.ENODEV);
+    int rd = sys.read(arecord, afd, new byte[SndUsbChip.PERIOD_BYTES]);
+    expect("read after the unplug fails with ENODEV (" + Errno.describe(rd) + ")",
+        rd == -Errno.ENODEV);
+    int op = sys.open(arecord, chip.path(), File.O_RDWR);
+    expect("the PCM node is gone: open fails with ENOENT (" + Errno.describe(op) + ")",
+        op == -Errno.ENOENT);
+    expect("the au0828 state outlives the unplug while its fd is open", !dev.released());
+    expect("close the video fd", sys.close(tvtime, vfd) == 0);
+    expect("close the PCM fd", sys.close(arecord, afd) == 0);
+    expect("au0828 released at the last close", dev.released());
+    expect("the sound card released at the last close", chip.released());
+    expect("no driver object of the stick is left", board.usbDriverObjects() == 0);
+    queued.addAndGet(q.queuedTotal());
+    returned.addAndGet(q.dequeuedTotal() + q.cancelledTotal());
+    progress.accept("  readers woke with " + Errno.describe(videoErr.get()) + " and "
+        + Errno.describe(audioErr.get()) + "; every fd closed, everything released");
+    tvtime.exit();
+    arecord.exit();
+    replug(board);
+  }
+
+  private boolean startVideo(Task t, int fd) {
+    V4l2Requestbuffers r = new V4l2Requestbuffers();
+    r.count = BUFFERS;
+    r.type = CAP;
+    r.memory = MMAP;
+    if (!ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_REQBUFS, r), "REQBUFS")) {
+      return false;
+    }
+    for (int i = 0; i < r.count; i++) {
+      if (!ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_QBUF, new V4l2Buffer(i, CAP, MMAP)), "QBUF")) {
+        return false;
+      }
+    }
+    return ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_STREAMON, new V4l2Int(CAP)), "STREAMON");
+  }
+
+  private boolean startAudio(Task t, int fd) {
+    return ok(t, sys.ioctl(t, fd, SndPcm.HW_PARAMS, SndPcmHwParams.standard(4)), "HW_PARAMS")
+        && ok(t, sys.ioctl(t, fd, SndPcm.PREPARE, null), "PREPARE")
+        && ok(t, sys.ioctl(t, fd, SndPcm.START, null), "START");
+  }
+
+  /** DQBUF and QBUF the buffer again, until an error. */
+  private void videoLoop(Task t, int fd, AtomicInteger frames, AtomicInteger err) {
+    for (; ; ) {
+      V4l2Buffer b = new V4l2Buffer(0, CAP, MMAP);
+      int ret = sys.ioctl(t, fd, Videodev2.VIDIOC_DQBUF, b);
+      if (ret == 0) {
+        frames.incrementAndGet();
+        ret = sys.ioctl(t, fd, Videodev2.VIDIOC_QBUF, new V4l2Buffer(b.index, CAP, MMAP));
+      }
+      if (ret < 0) {
+        err.set(ret);
+        return;
+      }
+    }
+  }
+
+  /** Reads periods until an error. */
+  private void audioLoop(Task t, int fd, AtomicInteger periods, AtomicInteger err) {
+    byte[] period = new byte[SndUsbChip.PERIOD_BYTES];
+    for (; ; ) {
+      int ret = sys.read(t, fd, period);
+      if (ret < 0) {
+        err.set(ret);
+        return;
+      }
+      periods.incrementAndGet();
+    }
+  }
+
+  /** Plugs the stick back: fresh driver state, a working video node. */
+  private void replug(Board board) {
+    progress.accept("replugging the stick");
+    int ret = board.plug();
+    trace.instant("demo", "plug", "control", Map.of("ret", ret));
+    expect("replug succeeds", ret > 0);
+    Au0828Dev dev = board.au0828();
+    SndUsbChip chip = board.sndChip();
+    expect("the replugged stick is probed by both drivers", dev != null && chip != null);
+    if (dev == null || chip == null) {
+      return;
+    }
+    Task t = new Task(board.kernel(), "tvtime-2");
+    int fd = sys.open(t, dev.videoDevice().path(), File.O_RDWR);
+    expect("open the new video node", fd >= 0);
+    if (fd < 0) {
+      return;
+    }
+    board.stick().startClock(KernelClock.system(), STICK_INTERVAL_NANOS, STICK_INTERVAL_NANOS);
+    Vb2Queue q = dev.queue();
+    int got = 0;
+    if (startVideo(t, fd)) {
+      for (int i = 0; i < BUFFERS; i++) {
+        if (sys.ioctl(t, fd, Videodev2.VIDIOC_DQBUF, new V4l2Buffer(0, CAP, MMAP)) == 0) {
+          got++;
+        }
+      }
+      ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_STREAMOFF, new V4l2Int(CAP)), "STREAMOFF");
+    }
+    expect("the replugged stick streams " + BUFFERS + " frames", got == BUFFERS);
+    expect("close the new video node", sys.close(t, fd) == 0);
+    queued.addAndGet(q.queuedTotal());
+    returned.addAndGet(q.dequeuedTotal() + q.cancelledTotal());
+    t.exit();
+    progress.accept("  the replugged stick streamed " + got + " frames");
+  }
+
+  // ------------------------------------------------------------------ waiting
+
+  /** Polls a condition until it holds or {@link #TIMEOUT_SECONDS} pass. */
+  static boolean until(BooleanSupplier cond, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (!cond.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        LOG.warn("gave up waiting for {}", what);
+        return false;
+      }
+      LockSupport.parkNanos(POLL_NANOS);
+    }
+    return true;
+  }
+
+  private boolean awaitLatch(CountDownLatch latch) {
+    try {
+      return latch.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private <T> T await(Future<T> f, String what) {
+    try {
+      return f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + what, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("gave up waiting for " + what + ": " + e, e);
+    }
+  }
+}
