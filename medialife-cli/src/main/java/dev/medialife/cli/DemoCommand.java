@@ -1,13 +1,17 @@
 package dev.medialife.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medialife.kernel.config.PatchSwitch;
 import dev.medialife.kernel.trace.TraceRecorder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,7 +39,24 @@ final class DemoCommand implements Callable<Integer> {
       description = "Write a Chrome trace-event JSON file (open it in Perfetto).")
   private @Nullable Path trace;
 
+  @Option(names = "--revert", paramLabel = "SWITCH", converter = PatchSwitchConverter.class,
+      description = "Run with a fix reverted (its patch switch off), to watch what it fixed: "
+          + "media-lifetime-rules, m2m-kref, hantro-shared-scheduler, media-allocator or "
+          + "allocator-lookup-fix. Repeatable.")
+  private List<PatchSwitch> revert = new ArrayList<>();
+
   DemoCommand() {}
+
+  /** Parses a patch switch by key or constant name. */
+  static final class PatchSwitchConverter implements CommandLine.ITypeConverter<PatchSwitch> {
+    PatchSwitchConverter() {}
+
+    @Override
+    public PatchSwitch convert(String value) {
+      return PatchSwitch.byName(value).orElseThrow(() -> new CommandLine.TypeConversionException(
+          "unknown patch switch '" + value + "'"));
+    }
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -44,11 +65,20 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter progress = json ? err : out;
     progress.println("medialife demo: " + Board.Kind.DEFAULT.describe());
     progress.flush();
+    for (PatchSwitch p : revert) {
+      p.set(false);
+      progress.println("reverted: " + p);
+    }
     Demo demo = new Demo(line -> {
       progress.println(line);
       progress.flush();
     });
-    RunReport report = demo.run();
+    RunReport report;
+    try {
+      report = demo.run();
+    } finally {
+      PatchSwitch.resetAll();
+    }
     ObjectMapper mapper = Main.mapper();
     Path t = trace;
     if (t != null) {
