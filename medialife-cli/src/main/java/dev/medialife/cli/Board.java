@@ -111,8 +111,20 @@ public final class Board implements AutoCloseable {
   public static final class BootException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    private final int errno;
+
     BootException(String step, int errno) {
       super(step + " failed: " + Errno.describe(errno));
+      this.errno = errno;
+    }
+
+    /**
+     * The negative errno of the failed step.
+     *
+     * @return the errno
+     */
+    public int errno() {
+      return errno;
     }
   }
 

@@ -168,6 +168,12 @@ final class Demo {
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
   }
 
+  /** Expects a return value; the text says what came back. */
+  private void expectRet(String what, int ret, int want) {
+    expect(what + " returns " + Errno.describe(want) + " (got " + Errno.describe(ret) + ")",
+        ret == want);
+  }
+
   private synchronized void expect(String text, boolean ok) {
     expectations.add(new RunReport.Expectation(text, ok));
     if (!ok) {
@@ -217,11 +223,11 @@ final class Demo {
     HantroDev before = board.vpu(VpuCore.Kind.G2);
     int ret = board.unbind(VpuCore.Kind.G2);
     trace.instant("demo", "unbind G2", "control", Map.of("ret", ret));
-    expect("unbind G2 returns 0", ret == 0);
+    expectRet("unbind G2", ret, 0);
     expect("G2 has no driver after the unbind", board.vpu(VpuCore.Kind.G2) == null);
     ret = board.bind(VpuCore.Kind.G2);
     trace.instant("demo", "bind G2", "control", Map.of("ret", ret));
-    expect("bind G2 returns 0", ret == 0);
+    expectRet("bind G2", ret, 0);
     HantroDev after = board.vpu(VpuCore.Kind.G2);
     expect("G2 is bound afresh", after != null && after != before);
     Future<Integer> c = decode(board, VpuCore.Kind.G2, HantroCodec.HEVC, "gst-hevc-c", FRAMES, null);
@@ -350,7 +356,7 @@ final class Demo {
         expect(t.comm() + ": STREAMOFF on both queues", off);
         returned(inFlight, off ? inFlight[0] : 0);
       }
-      expect(t.comm() + ": close", sys.close(t, fd) == 0);
+      expectRet(t.comm() + ": close", sys.close(t, fd), 0);
     }
     if (corrupted[0] > 0) {
       expect(t.comm() + ": every " + codec + " frame decoded without error (" + corrupted[0]
@@ -435,32 +441,26 @@ final class Demo {
         + " audio periods captured; pulling the stick out with both readers asleep");
     int ret = board.unplug();
     trace.instant("demo", "unplug", "control", Map.of("ret", ret));
-    expect("unplug returns 0", ret == 0);
+    expectRet("unplug", ret, 0);
     await(video, "the video reader to wake");
     await(audio, "the audio reader to wake");
-    expect("vb2_queue_error woke DQBUF with EIO (" + Errno.describe(videoErr.get()) + ")",
-        videoErr.get() == -Errno.EIO);
-    expect("the disconnected PCM woke read with ENODEV (" + Errno.describe(audioErr.get()) + ")",
-        audioErr.get() == -Errno.ENODEV);
+    expectRet("vb2_queue_error wakes the sleeping DQBUF", videoErr.get(), -Errno.EIO);
+    expectRet("the disconnected PCM wakes the sleeping read", audioErr.get(), -Errno.ENODEV);
     // What a program that keeps using its fds sees after the unplug.
     int dq = sys.ioctl(tvtime, vfd, Videodev2.VIDIOC_DQBUF, new V4l2Buffer(0, CAP, MMAP));
-    expect("DQBUF on the unregistered node fails with ENODEV (" + Errno.describe(dq) + ")",
-        dq == -Errno.ENODEV);
+    expectRet("DQBUF on the unregistered node", dq, -Errno.ENODEV);
     int qb = sys.ioctl(tvtime, vfd, Videodev2.VIDIOC_QBUF, new V4l2Buffer(0, CAP, MMAP));
-    expect("QBUF after the unplug fails with ENODEV (" + Errno.describe(qb) + ")",
-        qb == -Errno.ENODEV);
+    expectRet("QBUF after the unplug", qb, -Errno.ENODEV);
     int rd = sys.read(arecord, afd, new byte[SndUsbChip.PERIOD_BYTES]);
-    expect("read after the unplug fails with ENODEV (" + Errno.describe(rd) + ")",
-        rd == -Errno.ENODEV);
+    expectRet("read after the unplug", rd, -Errno.ENODEV);
     int op = sys.open(arecord, chip.path(), File.O_RDWR);
-    expect("the PCM node is gone: open fails with ENOENT (" + Errno.describe(op) + ")",
-        op == -Errno.ENOENT);
+    expectRet("open of the vanished PCM node", op, -Errno.ENOENT);
     expect("the au0828 state outlives the unplug while its fd is open", !dev.released());
-    expect("close the video fd", sys.close(tvtime, vfd) == 0);
-    expect("close the PCM fd", sys.close(arecord, afd) == 0);
+    expectRet("close of the video fd", sys.close(tvtime, vfd), 0);
+    expectRet("close of the PCM fd", sys.close(arecord, afd), 0);
     expect("au0828 released at the last close", dev.released());
     expect("the sound card released at the last close", chip.released());
-    expect("no driver object of the stick is left", board.usbDriverObjects() == 0);
+    expectRet("driver objects of the stick left", board.usbDriverObjects(), 0);
     queued.addAndGet(q.queuedTotal());
     returned.addAndGet(q.dequeuedTotal() + q.cancelledTotal());
     progress.accept("  readers woke with " + Errno.describe(videoErr.get()) + " and "
@@ -550,8 +550,8 @@ final class Demo {
       }
       ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_STREAMOFF, new V4l2Int(CAP)), "STREAMOFF");
     }
-    expect("the replugged stick streams " + BUFFERS + " frames", got == BUFFERS);
-    expect("close the new video node", sys.close(t, fd) == 0);
+    expectRet("frames the replugged stick streamed", got, BUFFERS);
+    expectRet("close of the new video node", sys.close(t, fd), 0);
     queued.addAndGet(q.queuedTotal());
     returned.addAndGet(q.dequeuedTotal() + q.cancelledTotal());
     t.exit();
@@ -562,7 +562,12 @@ final class Demo {
 
   /** Polls a condition until it holds or {@link #TIMEOUT_SECONDS} pass. */
   static boolean until(BooleanSupplier cond, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    return until(cond, what, TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS));
+  }
+
+  /** Polls a condition until it holds or {@code timeoutNanos} pass. */
+  static boolean until(BooleanSupplier cond, String what, long timeoutNanos) {
+    long deadline = System.nanoTime() + timeoutNanos;
     while (!cond.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {
         LOG.warn("gave up waiting for {}", what);

@@ -65,9 +65,10 @@ class DemoCommandTest {
       assertTrue(e.get("ok").asBoolean(), e.get("text").asText());
       texts.add(e.get("text").asText());
     }
-    assertTrue(texts.contains("unbind G2 returns 0"));
-    assertTrue(texts.contains("vb2_queue_error woke DQBUF with EIO (-EIO)"));
-    assertTrue(texts.contains("the disconnected PCM woke read with ENODEV (-ENODEV)"));
+    assertTrue(texts.contains("unbind G2 returns 0 (got 0)"), texts.toString());
+    assertTrue(texts.contains("vb2_queue_error wakes the sleeping DQBUF returns -EIO (got -EIO)"));
+    assertTrue(texts.contains(
+        "the disconnected PCM wakes the sleeping read returns -ENODEV (got -ENODEV)"));
     long ms = j.get("durationMs").asLong();
     assertTrue(ms > 0 && ms < 60_000, "took " + ms + " ms");
 
@@ -172,6 +173,16 @@ class DemoCommandTest {
     assertTrue(corrupted, "a session saw frames in ERROR");
     assertTrue(dev.medialife.kernel.config.PatchSwitch.HANTRO_SHARED_SCHEDULER.enabled(),
         "the switch is restored after the run");
+  }
+
+  @Test
+  void failedSummaryListsTheFailedChecks() {
+    Cli r = Cli.run("demo", "--revert", "HANTRO_SHARED_SCHEDULER");
+    assertEquals(Main.EXIT_FAILED, r.status());
+    assertTrue(r.out().contains("reverted: hantro-shared-scheduler=before"), r.out());
+    assertTrue(r.out().contains("  FAILED: no decode overlapped another on the shared bus"),
+        r.out());
+    assertTrue(r.out().contains("verdict:      FAILED in "), r.out());
   }
 
   @Test
