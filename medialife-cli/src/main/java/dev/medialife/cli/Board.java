@@ -293,12 +293,7 @@ public final class Board implements AutoCloseable {
    * @return 0 or a negative errno
    */
   public int unbind(VpuCore.Kind core) {
-    PlatformDevice p = pdev(core);
-    PlatformBus pb = platform;
-    if (p == null || pb == null) {
-      return -Errno.ENODEV;
-    }
-    return pb.bus().unbind(HantroDriver.NAME, p.name());
+    return sysfs(core, false);
   }
 
   /**
@@ -308,12 +303,17 @@ public final class Board implements AutoCloseable {
    * @return 0 or a negative errno
    */
   public int bind(VpuCore.Kind core) {
+    return sysfs(core, true);
+  }
+
+  private int sysfs(VpuCore.Kind core, boolean bind) {
     PlatformDevice p = pdev(core);
     PlatformBus pb = platform;
     if (p == null || pb == null) {
       return -Errno.ENODEV;
     }
-    return pb.bus().bind(HantroDriver.NAME, p.name());
+    return bind ? pb.bus().bind(HantroDriver.NAME, p.name())
+        : pb.bus().unbind(HantroDriver.NAME, p.name());
   }
 
   /**

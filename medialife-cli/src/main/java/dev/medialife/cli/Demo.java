@@ -389,36 +389,48 @@ final class Demo {
     inFlight[0]++;
   }
 
-  private boolean ok(Task t, int ret, String what) {
-    if (ret < 0) {
-      expect(t.comm() + ": " + what + " succeeds (got " + Errno.describe(ret) + ")", false);
-      return false;
-    }
-    return true;
-  }
-
   // ------------------------------------------------------------------ the stick
 
   /** Video and audio stream; the stick is pulled out under both readers, then replugged. */
   private void unplugMidStream(Board board) {
+    List<Task> tasks = new ArrayList<>();
+    try {
+      streamAndUnplug(board, tasks);
+      replug(board, tasks);
+    } catch (Failed e) {
+      LOG.debug("the stick phase stopped: {}", e.getMessage());
+    } finally {
+      for (Task t : tasks) {
+        t.exit(); // closes whatever a failed step left open
+      }
+    }
+  }
+
+  private Task task(Board board, String comm, List<Task> tasks) {
+    Task t = new Task(board.kernel(), comm);
+    tasks.add(t);
+    return t;
+  }
+
+  private <T> T present(@Nullable T value, String what) throws Failed {
+    if (value == null) {
+      expect(what, false);
+      throw new Failed(what);
+    }
+    return value;
+  }
+
+  private void streamAndUnplug(Board board, List<Task> tasks) throws Failed {
     progress.accept("streaming video and audio from the stick");
-    Au0828Dev dev = board.au0828();
-    SndUsbChip chip = board.sndChip();
-    if (dev == null || chip == null) {
-      expect("the stick's video and audio drivers are bound", false);
-      return;
-    }
-    Task tvtime = new Task(board.kernel(), "tvtime");
-    Task arecord = new Task(board.kernel(), "arecord");
+    Au0828Dev dev = present(board.au0828(), "au0828 is bound to the stick");
+    SndUsbChip chip = present(board.sndChip(), "snd-usb-audio is bound to the stick");
+    Task tvtime = task(board, "tvtime", tasks);
+    Task arecord = task(board, "arecord", tasks);
     Vb2Queue q = dev.queue();
-    int vfd = sys.open(tvtime, dev.videoDevice().path(), File.O_RDWR);
-    int afd = sys.open(arecord, chip.path(), File.O_RDWR);
-    expect("open the stick's video and PCM nodes", vfd >= 0 && afd >= 0);
-    if (vfd < 0 || afd < 0) {
-      return;
-    }
-    boolean streaming = startVideo(tvtime, vfd) && startAudio(arecord, afd);
-    expect("video streams and audio captures", streaming);
+    int vfd = must(tvtime, sys.open(tvtime, dev.videoDevice().path(), File.O_RDWR), "open");
+    int afd = must(arecord, sys.open(arecord, chip.path(), File.O_RDWR), "open");
+    startVideo(tvtime, vfd);
+    startAudio(arecord, afd);
     AtomicInteger frames = new AtomicInteger();
     AtomicInteger periods = new AtomicInteger();
     AtomicInteger videoErr = new AtomicInteger();
@@ -427,16 +439,15 @@ final class Demo {
     Future<?> audio = pool.submit(() -> audioLoop(arecord, afd, periods, audioErr));
     // The stick produces in lockstep with the readers, so no frame is dropped for want of a
     // buffer, and at the end both readers are asleep waiting for more.
-    boolean flowing = true;
-    for (int i = 1; i <= STICK_FRAMES && flowing; i++) {
-      int n = i;
-      flowing = board.stick().frame() && board.stick().period()
-          && until(() -> frames.get() >= n && periods.get() >= n, "frame and period " + n);
+    int produced = 0;
+    while (produced < STICK_FRAMES && board.stick().frame() && board.stick().period()) {
+      int n = ++produced;
+      until(() -> Math.min(frames.get(), periods.get()) >= n, "frame and period " + n);
     }
-    expect(STICK_FRAMES + " frames and periods arrived", flowing);
-    boolean asleep = until(() -> q.doneWq().waiters() == 1 && chip.sleepers() == 1,
-        "both readers asleep");
-    expect("both readers are asleep in DQBUF and read when the stick goes", asleep);
+    expectRet("frames and periods captured before the unplug",
+        Math.min(frames.get(), periods.get()), STICK_FRAMES);
+    expect("both readers are asleep in DQBUF and read when the stick goes",
+        until(() -> q.doneWq().waiters() + chip.sleepers() == 2, "both readers asleep"));
     progress.accept("  " + frames.get() + " frames and " + periods.get()
         + " audio periods captured; pulling the stick out with both readers asleep");
     int ret = board.unplug();
@@ -465,31 +476,24 @@ final class Demo {
     returned.addAndGet(q.dequeuedTotal() + q.cancelledTotal());
     progress.accept("  readers woke with " + Errno.describe(videoErr.get()) + " and "
         + Errno.describe(audioErr.get()) + "; every fd closed, everything released");
-    tvtime.exit();
-    arecord.exit();
-    replug(board);
   }
 
-  private boolean startVideo(Task t, int fd) {
+  private void startVideo(Task t, int fd) throws Failed {
     V4l2Requestbuffers r = new V4l2Requestbuffers();
     r.count = BUFFERS;
     r.type = CAP;
     r.memory = MMAP;
-    if (!ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_REQBUFS, r), "REQBUFS")) {
-      return false;
-    }
+    must(t, sys.ioctl(t, fd, Videodev2.VIDIOC_REQBUFS, r), "REQBUFS");
     for (int i = 0; i < r.count; i++) {
-      if (!ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_QBUF, new V4l2Buffer(i, CAP, MMAP)), "QBUF")) {
-        return false;
-      }
+      must(t, sys.ioctl(t, fd, Videodev2.VIDIOC_QBUF, new V4l2Buffer(i, CAP, MMAP)), "QBUF");
     }
-    return ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_STREAMON, new V4l2Int(CAP)), "STREAMON");
+    must(t, sys.ioctl(t, fd, Videodev2.VIDIOC_STREAMON, new V4l2Int(CAP)), "STREAMON");
   }
 
-  private boolean startAudio(Task t, int fd) {
-    return ok(t, sys.ioctl(t, fd, SndPcm.HW_PARAMS, SndPcmHwParams.standard(4)), "HW_PARAMS")
-        && ok(t, sys.ioctl(t, fd, SndPcm.PREPARE, null), "PREPARE")
-        && ok(t, sys.ioctl(t, fd, SndPcm.START, null), "START");
+  private void startAudio(Task t, int fd) throws Failed {
+    must(t, sys.ioctl(t, fd, SndPcm.HW_PARAMS, SndPcmHwParams.standard(4)), "HW_PARAMS");
+    must(t, sys.ioctl(t, fd, SndPcm.PREPARE, null), "PREPARE");
+    must(t, sys.ioctl(t, fd, SndPcm.START, null), "START");
   }
 
   /** DQBUF and QBUF the buffer again, until an error. */
@@ -522,40 +526,26 @@ final class Demo {
   }
 
   /** Plugs the stick back: fresh driver state, a working video node. */
-  private void replug(Board board) {
+  private void replug(Board board, List<Task> tasks) throws Failed {
     progress.accept("replugging the stick");
     int ret = board.plug();
     trace.instant("demo", "plug", "control", Map.of("ret", ret));
-    expect("replug succeeds", ret > 0);
-    Au0828Dev dev = board.au0828();
-    SndUsbChip chip = board.sndChip();
-    expect("the replugged stick is probed by both drivers", dev != null && chip != null);
-    if (dev == null || chip == null) {
-      return;
-    }
-    Task t = new Task(board.kernel(), "tvtime-2");
-    int fd = sys.open(t, dev.videoDevice().path(), File.O_RDWR);
-    expect("open the new video node", fd >= 0);
-    if (fd < 0) {
-      return;
-    }
+    expect("replug succeeds (" + Errno.describe(ret) + ")", ret > 0);
+    Au0828Dev dev = present(board.au0828(), "au0828 is bound to the replugged stick");
+    present(board.sndChip(), "snd-usb-audio is bound to the replugged stick");
+    Task t = task(board, "tvtime-2", tasks);
+    int fd = must(t, sys.open(t, dev.videoDevice().path(), File.O_RDWR), "open");
     board.stick().startClock(KernelClock.system(), STICK_INTERVAL_NANOS, STICK_INTERVAL_NANOS);
     Vb2Queue q = dev.queue();
-    int got = 0;
-    if (startVideo(t, fd)) {
-      for (int i = 0; i < BUFFERS; i++) {
-        if (sys.ioctl(t, fd, Videodev2.VIDIOC_DQBUF, new V4l2Buffer(0, CAP, MMAP)) == 0) {
-          got++;
-        }
-      }
-      ok(t, sys.ioctl(t, fd, Videodev2.VIDIOC_STREAMOFF, new V4l2Int(CAP)), "STREAMOFF");
+    startVideo(t, fd);
+    for (int i = 0; i < BUFFERS; i++) {
+      must(t, sys.ioctl(t, fd, Videodev2.VIDIOC_DQBUF, new V4l2Buffer(0, CAP, MMAP)), "DQBUF");
     }
-    expectRet("frames the replugged stick streamed", got, BUFFERS);
+    must(t, sys.ioctl(t, fd, Videodev2.VIDIOC_STREAMOFF, new V4l2Int(CAP)), "STREAMOFF");
     expectRet("close of the new video node", sys.close(t, fd), 0);
     queued.addAndGet(q.queuedTotal());
     returned.addAndGet(q.dequeuedTotal() + q.cancelledTotal());
-    t.exit();
-    progress.accept("  the replugged stick streamed " + got + " frames");
+    progress.accept("  the replugged stick streamed " + BUFFERS + " frames");
   }
 
   // ------------------------------------------------------------------ waiting
