@@ -498,6 +498,7 @@ final class Demo {
 
   /** DQBUF and QBUF the buffer again, until an error. */
   private void videoLoop(Task t, int fd, AtomicInteger frames, AtomicInteger err) {
+    trace.begin("demo", "capture video", t.comm());
     for (; ; ) {
       V4l2Buffer b = new V4l2Buffer(0, CAP, MMAP);
       int ret = sys.ioctl(t, fd, Videodev2.VIDIOC_DQBUF, b);
@@ -507,6 +508,7 @@ final class Demo {
       }
       if (ret < 0) {
         err.set(ret);
+        trace.end("demo", "capture video", t.comm());
         return;
       }
     }
@@ -515,10 +517,12 @@ final class Demo {
   /** Reads periods until an error. */
   private void audioLoop(Task t, int fd, AtomicInteger periods, AtomicInteger err) {
     byte[] period = new byte[SndUsbChip.PERIOD_BYTES];
+    trace.begin("demo", "capture audio", t.comm());
     for (; ; ) {
       int ret = sys.read(t, fd, period);
       if (ret < 0) {
         err.set(ret);
+        trace.end("demo", "capture audio", t.comm());
         return;
       }
       periods.incrementAndGet();

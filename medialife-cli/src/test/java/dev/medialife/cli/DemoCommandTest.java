@@ -137,7 +137,9 @@ class DemoCommandTest {
     assertTrue(tracks.containsValue("imx8mq-vpu-g1") && tracks.containsValue("imx8mq-vpu-g2"),
         "one track per core: " + tracks.values());
     assertTrue(tracks.containsValue("control"));
-    assertTrue(tracks.containsValue("gst-h264-a"), "one track per task");
+    assertTrue(tracks.containsValue("gst-h264-a") && tracks.containsValue("arecord"),
+        "one track per task");
+    assertTrue(tracks.containsValue("v4l2_m2m_dev#1"), "the shared scheduler's track");
     assertTrue(slicesOnCores >= 108, "a slice per decode job: " + slicesOnCores);
     assertTrue(begins > 0 && begins == ends, begins + " begins, " + ends + " ends");
     assertTrue(instants.containsAll(Set.of("irq", "unplug", "plug", "unbind G2", "bind G2")),
