@@ -19,6 +19,8 @@ import dev.medialife.hw.imx8m.Imx8mSoc;
 import dev.medialife.hw.imx8m.VpuCore;
 import dev.medialife.hw.usbtv.UsbTvStick;
 import dev.medialife.kernel.Errno;
+import dev.medialife.kernel.workqueue.Workqueue;
+import dev.medialife.m2m.V4l2M2mDev;
 import dev.medialife.mc.MediaDevice;
 import java.util.ArrayList;
 import java.util.List;
@@ -413,9 +415,24 @@ public final class Board implements AutoCloseable {
     return out;
   }
 
-  /** Tears down in reverse boot order: stick out, drivers unregistered, tree depopulated. */
+  /**
+   * Tears down in reverse boot order: stick out, drivers unregistered, tree depopulated. First
+   * it lets the decoders' schedulers go idle: a finished job leaves {@code job_work} queued to
+   * try the next one, and {@code v4l2_m2m_release} frees the scheduler without flushing it (as
+   * upstream), so removing a core with that work pending would be a use-after-free.
+   */
   @Override
   public void close() {
+    if (hantro != null) {
+      for (VpuCore.Kind k : VpuCore.Kind.values()) {
+        HantroDev v = vpu(k);
+        V4l2M2mDev m = v == null ? null : v.m2mDev();
+        if (m != null) {
+          m.jobWork().flush();
+        }
+      }
+      Workqueue.system().flush();
+    }
     List<Runnable> steps = List.copyOf(teardown);
     teardown.clear();
     for (Runnable r : steps) {

@@ -139,7 +139,8 @@ class DemoCommandTest {
     assertTrue(tracks.containsValue("control"));
     assertTrue(tracks.containsValue("gst-h264-a") && tracks.containsValue("arecord"),
         "one track per task");
-    assertTrue(tracks.containsValue("v4l2_m2m_dev#1"), "the shared scheduler's track");
+    assertTrue(tracks.values().stream().anyMatch(t -> t.startsWith("v4l2_m2m_dev#")),
+        "the shared scheduler's track: " + tracks.values());
     assertTrue(slicesOnCores >= 108, "a slice per decode job: " + slicesOnCores);
     assertTrue(begins > 0 && begins == ends, begins + " begins, " + ends + " ends");
     assertTrue(instants.containsAll(Set.of("irq", "unplug", "plug", "unbind G2", "bind G2")),
