@@ -86,6 +86,9 @@ public final class HantroDriver {
 
   public static final String WINDOW_M2M_STORE = "hantro_probe.m2m_dev";
 
+  /** The window in remove right after the scheduler was put, before the driver data is cleared. */
+  public static final String WINDOW_REMOVE_PUT = "hantro_remove.v4l2_m2m_put";
+
   /** The window at the start of the sibling lookup. */
 
   public static final String WINDOW_LOOKUP = "hantro_get_v4l2_m2m_dev";
@@ -366,6 +369,7 @@ public final class HantroDriver {
     if (m2m != null) {
       m2m.put();
     }
+    RaceWindow.at(WINDOW_REMOVE_PUT);
     vpu.v4l2Dev.unregister();
     clkUnprepare(vpu, 0);
   }

@@ -149,6 +149,16 @@ final class HantroBed implements AutoCloseable {
   @Override
   public void close() {
     try {
+      // A finished job leaves the scheduler's job_work queued; let it run before the scheduler can
+      // be freed (v4l2_m2m_release does not flush it, in the kernel either).
+      for (VpuCore.Kind k : VpuCore.Kind.values()) {
+        HantroDev v = vpuOrNull(k);
+        V4l2M2mDev m = v == null ? null : v.m2mDev();
+        if (m != null && m.mem().isLive()) {
+          m.jobWork().flush();
+        }
+      }
+      Workqueue.system().flush();
       if (registered) {
         driver.unregister(platform);
       }

@@ -58,6 +58,7 @@ class HantroSharingTest {
       bed.completeOne();
       assertEquals(2, m2m.jobsFinished(), "G2 contexts keep scheduling");
       g2.close();
+      bed.settle(m2m); // the last finish left job_work queued; release does not flush it
       assertEquals(0, bed.unbind(G2));
       assertFalse(m2m.mem().isLive(), "freed at the last put");
       assertTrue(SanitizerScope.current().reports().isEmpty(), "freed exactly once");
@@ -160,6 +161,33 @@ class HantroSharingTest {
       assertTrue(bed.board.bus().overlaps() > 0);
       g1.close();
       g2.close();
+    }
+  }
+
+  /**
+   * The other race upstream leaves open (reference §3.3): a probe concurrent with the sibling's
+   * remove. G2's remove has put the last reference, but its driver data is still set; G1 probes
+   * in that window, finds G2 and takes a reference on the freed scheduler.
+   */
+  @Test
+  @ExpectReports({ReportKind.USE_AFTER_FREE, ReportKind.REFCOUNT})
+  void aProbeRacingTheSiblingsRemoveTakesAFreedScheduler() {
+    try (HantroBed bed = new HantroBed(Imx8mSoc.IMX8MQ)) {
+      assertEquals(0, bed.unbind(G1));
+      V4l2M2mDev m2m = bed.m2m(G2);
+      assertEquals(1, m2m.refcount());
+      AtomicInteger g1Probe = new AtomicInteger(1);
+      RaceWindow.arm(HantroDriver.WINDOW_REMOVE_PUT, () -> {
+        Thread t = Sync.start("probe-g1", () -> g1Probe.set(bed.bind(G1)));
+        Sync.join(t);
+      });
+      assertEquals(0, bed.unbind(G2));
+      assertEquals(0, g1Probe.get());
+      assertFalse(m2m.mem().isLive());
+      assertSame(m2m, bed.m2m(G1), "G1 shares a scheduler that no longer exists");
+      assertTrue(SanitizerScope.current().reports().stream()
+          .anyMatch(r -> r.kind() == ReportKind.USE_AFTER_FREE), "v4l2_m2m_get after free");
+      // G1's remove, when the bed closes, puts a count that is already zero: refcount underflow.
     }
   }
 
