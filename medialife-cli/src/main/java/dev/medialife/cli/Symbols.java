@@ -71,7 +71,8 @@ final class Symbols {
     String annotation = KernelSymbol.class.getName();
     List<Entry> out = new ArrayList<>();
     try (ScanResult scan = new ClassGraph().acceptPackages("dev.medialife").enableClassInfo()
-        .enableMethodInfo().enableFieldInfo().enableAnnotationInfo().ignoreMethodVisibility()
+        .enableMethodInfo().enableFieldInfo().enableAnnotationInfo().ignoreClassVisibility()
+        .ignoreMethodVisibility()
         .ignoreFieldVisibility().scan()) {
       for (ClassInfo c : scan.getAllClasses()) {
         String module = module(c.getPackageName());

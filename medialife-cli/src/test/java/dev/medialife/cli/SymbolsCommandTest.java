@@ -17,12 +17,14 @@ class SymbolsCommandTest {
     String md = r.out();
     assertTrue(md.startsWith("# Kernel symbols ported by medialife\n"));
     for (String module : new String[] {"kernel-lib", "driver-core", "media-core",
-        "media-allocator", "v4l2-core", "v4l2-mem2mem", "drivers-imx-codec"}) {
+        "media-allocator", "v4l2-core", "v4l2-mem2mem", "drivers-imx-codec",
+        "drivers-usb-audio"}) {
       assertTrue(md.contains("\n## " + module + " ("), module);
     }
     assertTrue(md.contains("| `v4l2_m2m_get` | `V4l2M2mDev.get()` |"), md);
     assertTrue(md.contains("| `media_device_usb_allocate` |"), md);
     assertTrue(md.contains("| `kref_put` | `Kref.put("), md);
+    assertTrue(md.contains("| `au0828_enable_source` | `Au0828Source.enableSource("), md);
   }
 
   @Test

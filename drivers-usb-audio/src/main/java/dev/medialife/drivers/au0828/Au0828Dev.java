@@ -16,6 +16,7 @@ import dev.medialife.kernel.locking.Mutex;
 import dev.medialife.kernel.locking.SpinLock;
 import dev.medialife.kernel.mm.Allocation;
 import dev.medialife.kernel.mm.Kmem;
+import dev.medialife.kernel.meta.KernelSymbol;
 import dev.medialife.mc.EntityNotify;
 import dev.medialife.mc.MediaDevice;
 import dev.medialife.mc.MediaEntity;
@@ -54,6 +55,7 @@ import org.slf4j.LoggerFactory;
  * decoder, the DTV demodulator and the three input connectors, all in one allocation freed by the
  * v4l2_device's release at the last reference (the last close after a disconnect).
  */
+@KernelSymbol("au0828_dev")
 public final class Au0828Dev {
   private static final Logger LOG = LoggerFactory.getLogger(Au0828Dev.class);
 
@@ -152,6 +154,7 @@ public final class Au0828Dev {
   // ------------------------------------------------------------------ probe
 
   /** au0828_usb_probe from the media device allocation on; the caller frees {@code mem} on error. */
+  @KernelSymbol("au0828_usb_probe")
   int probe(Module module) {
     UsbFunction fn = intf.usbDevice().function();
     if (fn == null) {
@@ -271,6 +274,7 @@ public final class Au0828Dev {
   }
 
   /** au0828_media_device_register. */
+  @KernelSymbol("au0828_media_device_register")
   private int mediaDeviceRegister(MediaDevice m, Module module) {
     if (!m.isRegistered()) {
       int ret = m.register(module);
@@ -304,6 +308,7 @@ public final class Au0828Dev {
    * au0828_media_graph_notify: when a mixer (or a decoder) appears, link the decoder's audio
    * output to the mixer's input, once. Graph mutex held.
    */
+  @KernelSymbol("au0828_media_graph_notify")
   private void graphNotify(@Nullable MediaEntity added) {
     MediaDevice m = mediaDev;
     if (m == null) {
@@ -336,6 +341,7 @@ public final class Au0828Dev {
   // ------------------------------------------------------------------ disconnect
 
   /** au0828_usb_disconnect. */
+  @KernelSymbol("au0828_usb_disconnect")
   void disconnect() {
     disconnected = true;
     // DVB: the frontend's entity goes.
@@ -384,6 +390,7 @@ public final class Au0828Dev {
   }
 
   /** au0828_usb_release, from the v4l2_device release: the last reference is gone. */
+  @KernelSymbol("au0828_usb_release")
   private void release(Module module) {
     MediaDevice m = mediaDev;
     if (m != null) {

@@ -8,6 +8,7 @@ import dev.medialife.driver.usb.UsbInterface;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.mm.Allocation;
 import dev.medialife.kernel.mm.Kmem;
+import dev.medialife.kernel.meta.KernelSymbol;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * V4L2 capture and the graph, and registers the media device unless the audio driver already
  * did; disconnect follows the USB disconnect pattern, and the memory goes at the last reference.
  */
+@KernelSymbol("au0828_usb_driver")
 public final class Au0828Driver {
   /** The vendor id of the stick. */
   public static final int VID = 0x2040;

@@ -1,6 +1,7 @@
 package dev.medialife.drivers.au0828;
 
 import dev.medialife.kernel.Errno;
+import dev.medialife.kernel.meta.KernelSymbol;
 import dev.medialife.mc.MediaEntity;
 import dev.medialife.mc.MediaGraph;
 import dev.medialife.mc.MediaLink;
@@ -58,6 +59,7 @@ final class Au0828Source implements SourceHooks {
   }
 
   @Override
+  @KernelSymbol("au0828_enable_source")
   public int enableSource(MediaEntity entity, @Nullable MediaPipeline pipe) {
     if (dev.mdev() == null) {
       return -Errno.ENODEV;
@@ -119,6 +121,7 @@ final class Au0828Source implements SourceHooks {
   }
 
   @Override
+  @KernelSymbol("au0828_disable_source")
   public void disableSource(MediaEntity entity) {
     MediaLink link = activeLink;
     MediaEntity owner = activeLinkOwner;

@@ -8,6 +8,7 @@ import dev.medialife.driver.usb.UsbInterface;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.mm.Allocation;
 import dev.medialife.kernel.mm.Kmem;
+import dev.medialife.kernel.meta.KernelSymbol;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * bound interface becomes a card ({@link SndUsbChip}) with one PCM capture node; a card number is
  * taken at probe and given back when the card's memory goes ({@code SNDRV_CARDS} = 8).
  */
+@KernelSymbol("usb_audio_driver")
 public final class SndUsbAudioDriver {
   /** {@code SNDRV_CARDS}. */
   public static final int CARDS = 8;

@@ -22,6 +22,7 @@ import dev.medialife.kernel.locking.SpinLock;
 import dev.medialife.kernel.mm.Allocation;
 import dev.medialife.kernel.mm.Kmem;
 import dev.medialife.kernel.wait.WaitQueueHead;
+import dev.medialife.kernel.meta.KernelSymbol;
 import dev.medialife.mc.MediaDevice;
 import dev.medialife.mc.MediaEntity;
 import dev.medialife.mc.MediaGraph;
@@ -50,6 +51,7 @@ import org.slf4j.LoggerFactory;
  * {@code slock} (a spinlock, as the IRQ handler updates them); the ioctls are serialised by {@code
  * pcmLock}.
  */
+@KernelSymbol("snd_usb_audio")
 public final class SndUsbChip {
   private static final Logger LOG = LoggerFactory.getLogger(SndUsbChip.class);
 
@@ -117,6 +119,7 @@ public final class SndUsbChip {
   // ------------------------------------------------------------------ probe
 
   /** usb_audio_probe: the PCM node, the completion line, then the media glue. */
+  @KernelSymbol("usb_audio_probe")
   int probe() {
     UsbFunction fn = intf.usbDevice().function();
     if (fn == null) {
@@ -166,6 +169,7 @@ public final class SndUsbChip {
   }
 
   /** snd_media_device_create: allocate (or share), mixer and stream entities, register if first. */
+  @KernelSymbol("snd_media_device_create")
   private int mediaDeviceCreate() {
     Allocated a = MediaDeviceAllocator.usbAllocate(intf.usbDevice(), NAME, module);
     MediaDevice m = a.mdev();
@@ -238,6 +242,7 @@ public final class SndUsbChip {
   }
 
   /** The entity and interface half of snd_media_device_delete. */
+  @KernelSymbol("snd_media_device_delete")
   private void mediaEntitiesDelete(MediaDevice m) {
     MediaInterface i = pcmIntf;
     pcmIntf = null;
@@ -257,6 +262,7 @@ public final class SndUsbChip {
   // ------------------------------------------------------------------ disconnect
 
   /** usb_audio_disconnect. */
+  @KernelSymbol("usb_audio_disconnect")
   void disconnect() {
     boolean wasRunning;
     slock.lock();
@@ -326,6 +332,7 @@ public final class SndUsbChip {
   // ------------------------------------------------------------------ media glue
 
   /** snd_media_start_pipeline: asks the source hooks; the error goes back as is. */
+  @KernelSymbol("snd_media_start_pipeline")
   private int startPipeline() {
     MediaDevice m = mediaDev;
     if (m == null || !pcmRegistered) {
@@ -348,6 +355,7 @@ public final class SndUsbChip {
   }
 
   /** snd_media_stop_pipeline. */
+  @KernelSymbol("snd_media_stop_pipeline")
   private void stopPipeline() {
     MediaDevice m = mediaDev;
     if (m == null || !pipelineStarted) {
