@@ -441,6 +441,14 @@ public final class SndUsbChip {
   }
 
   private int prepare() {
+    return stopAndDiscard(SndPcm.State.PREPARED);
+  }
+
+  /**
+   * PREPARE and DROP: stop a running stream, throw away what the ring holds, and move to {@code
+   * target} (unless a disconnect got there first).
+   */
+  private int stopAndDiscard(SndPcm.State target) {
     SndPcm.State s = state();
     if (s == SndPcm.State.DISCONNECTED) {
       return -Errno.ENODEV;
@@ -455,7 +463,7 @@ public final class SndUsbChip {
     try {
       ring.discardAll();
       if (state != SndPcm.State.DISCONNECTED) {
-        state = SndPcm.State.PREPARED;
+        state = target;
       }
     } finally {
       slock.unlock();
@@ -477,27 +485,11 @@ public final class SndUsbChip {
   }
 
   private int drop() {
-    SndPcm.State s = state();
-    if (s == SndPcm.State.DISCONNECTED) {
-      return -Errno.ENODEV;
+    int ret = stopAndDiscard(SndPcm.State.SETUP);
+    if (ret == 0) {
+      sleep.wakeUpAll();
     }
-    if (s == SndPcm.State.OPEN) {
-      return -Errno.EBADFD;
-    }
-    if (s == SndPcm.State.RUNNING) {
-      trigger(false);
-    }
-    slock.lock();
-    try {
-      ring.discardAll();
-      if (state != SndPcm.State.DISCONNECTED) {
-        state = SndPcm.State.SETUP;
-      }
-    } finally {
-      slock.unlock();
-    }
-    sleep.wakeUpAll();
-    return 0;
+    return ret;
   }
 
   /** The substream's trigger op: start or stop the stick's capture. */
