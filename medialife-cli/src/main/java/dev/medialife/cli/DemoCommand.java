@@ -5,6 +5,8 @@ import dev.medialife.kernel.config.PatchSwitch;
 import dev.medialife.kernel.trace.TraceRecorder;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +40,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--trace", paramLabel = "FILE",
       description = "Write a Chrome trace-event JSON file (open it in Perfetto).")
   private @Nullable Path trace;
+
+  @Option(names = "--timeline", paramLabel = "FILE",
+      description = "Draw the decoder cores' jobs as an SVG timeline (open it in a browser).")
+  private @Nullable Path timeline;
 
   @Option(names = "--revert", paramLabel = "SWITCH", converter = PatchSwitchConverter.class,
       description = "Run with a fix reverted (its patch switch off), to watch what it fixed: "
@@ -84,6 +90,18 @@ final class DemoCommand implements Callable<Integer> {
     if (t != null) {
       mapper.writeValue(t.toFile(), ChromeTrace.render(TraceRecorder.global().snapshot(), mapper));
       progress.println("trace written to " + t + " (open it at https://ui.perfetto.dev)");
+    }
+    Path tl = timeline;
+    if (tl != null) {
+      String svg = SvgTimeline.render("medialife demo: " + report.board(),
+          TraceRecorder.global().snapshot());
+      try {
+        Files.writeString(tl, svg, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new IOException("cannot write the timeline to " + tl + " ("
+            + e.getClass().getSimpleName() + ")", e);
+      }
+      progress.println("timeline written to " + tl);
     }
     if (json) {
       out.println(mapper.writeValueAsString(report));
