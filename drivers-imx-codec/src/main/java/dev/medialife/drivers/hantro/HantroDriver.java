@@ -26,6 +26,7 @@ import dev.medialife.kernel.trace.TraceRecorder;
 import dev.medialife.m2m.V4l2M2mCtx;
 import dev.medialife.m2m.V4l2M2mDev;
 import dev.medialife.m2m.V4l2M2mIoctls;
+import dev.medialife.m2m.V4l2M2mIoctlOps;
 import dev.medialife.m2m.V4l2M2mOps;
 import dev.medialife.mc.EntityObjType;
 import dev.medialife.mc.MediaDevice;
@@ -41,10 +42,7 @@ import dev.medialife.v4l2.V4l2IoctlOps;
 import dev.medialife.v4l2.VideoDevice;
 import dev.medialife.v4l2.uapi.V4l2Fmtdesc;
 import dev.medialife.v4l2.uapi.V4l2Format;
-import dev.medialife.v4l2.uapi.V4l2Int;
-import dev.medialife.v4l2.uapi.V4l2Requestbuffers;
 import dev.medialife.v4l2.uapi.Videodev2;
-import dev.medialife.v4l2.vb2.V4l2Buffer;
 import dev.medialife.v4l2.vb2.Vb2Buffer;
 import dev.medialife.v4l2.vb2.Vb2Queue;
 import java.util.ArrayList;
@@ -814,7 +812,7 @@ public final class HantroDriver {
   }
 
   private static V4l2IoctlOps ioctls(HantroDev vpu) {
-    return new V4l2IoctlOps() {
+    return new V4l2M2mIoctlOps() {
       @Override
       public int enumFmtVidOut(File file, @Nullable V4l2Fh fh, V4l2Fmtdesc f) {
         List<HantroCodec> codecs = vpu.variant.codecs();
@@ -890,36 +888,6 @@ public final class HantroDriver {
           ctx.dstFmt.copyFrom(f);
           return 0;
         });
-      }
-
-      @Override
-      public int reqbufs(File file, @Nullable V4l2Fh fh, V4l2Requestbuffers p) {
-        return V4l2M2mIoctls.reqbufs(file, fh, p);
-      }
-
-      @Override
-      public int querybuf(File file, @Nullable V4l2Fh fh, V4l2Buffer b) {
-        return V4l2M2mIoctls.querybuf(file, fh, b);
-      }
-
-      @Override
-      public int qbuf(File file, @Nullable V4l2Fh fh, V4l2Buffer b) {
-        return V4l2M2mIoctls.qbuf(file, fh, b);
-      }
-
-      @Override
-      public int dqbuf(File file, @Nullable V4l2Fh fh, V4l2Buffer b) {
-        return V4l2M2mIoctls.dqbuf(file, fh, b);
-      }
-
-      @Override
-      public int streamon(File file, @Nullable V4l2Fh fh, V4l2Int type) {
-        return V4l2M2mIoctls.streamon(file, fh, type);
-      }
-
-      @Override
-      public int streamoff(File file, @Nullable V4l2Fh fh, V4l2Int type) {
-        return V4l2M2mIoctls.streamoff(file, fh, type);
       }
     };
   }
