@@ -4,6 +4,7 @@ import dev.medialife.kernel.trace.TraceEvent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,10 +23,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A job's context is taken from the scheduler's {@code started} event that precedes the core's
  * {@code decode} begin: {@code v4l2_m2m_try_run} records it right before it calls {@code
- * device_run}, which starts the core on the same thread, so the newest unconsumed {@code started}
- * belongs to the decode that begins (a {@code started} whose job failed before reaching the core is
- * left behind rather than shifting every later pairing). The SVG is written by hand; every text
- * and attribute value is XML-escaped.
+ * device_run}, which starts the core on the same thread. The event names the context's owner (the
+ * Hantro core whose file created it), so the newest unconsumed {@code started} owned by the core
+ * that begins decoding is its job; that holds with one shared scheduler and with one scheduler per
+ * core alike. A {@code started} without an owner pairs with any core, and one whose job failed
+ * before reaching the core is left behind rather than shifting every later pairing. The SVG is
+ * written by hand; every text and attribute value is XML-escaped.
  */
 final class SvgTimeline {
   /** The recorder category of the simulated VPU cores. */
@@ -43,7 +46,9 @@ final class SvgTimeline {
   private static final int WIDTH = 1200;
   private static final int LEFT = 150;
   private static final int RIGHT = 30;
-  private static final int TOP = 50;
+  private static final int TOP = 66;
+  private static final int LABEL_ROW = 12;
+  private static final double LABEL_CHAR = 6.0;
   private static final int LANE = 40;
   private static final int BAR = 26;
 
@@ -57,7 +62,7 @@ final class SvgTimeline {
   private SvgTimeline() {}
 
   /** A scheduler's {@code started} event not yet paired with a decode. */
-  private record Started(@Nullable Long ctx) {}
+  private record Started(@Nullable Long ctx, @Nullable String owner) {}
 
   /** One decode job on a core. */
   record Job(String core, long start, long end, @Nullable Long ctx, boolean busError) {}
@@ -79,10 +84,11 @@ final class SvgTimeline {
     List<Job> jobs = new ArrayList<>();
     for (TraceEvent e : events) {
       if (e.name().equals("started") && e.track().startsWith("v4l2_m2m_dev#")) {
-        started.addLast(new Started(contextOf(e)));
+        Object owner = e.args().get("owner");
+        started.addLast(new Started(contextOf(e), owner == null ? null : owner.toString()));
       } else if (isDecode(e) && e.phase() == TraceEvent.Phase.BEGIN) {
         open.put(e.track(), new long[] {e.timestampNanos()});
-        Started s = started.pollLast();
+        Started s = takeNewest(started, e.track());
         openCtx.put(e.track(), s == null ? null : s.ctx());
       } else if (isDecode(e) && e.phase() == TraceEvent.Phase.END) {
         long[] begin = open.remove(e.track());
@@ -98,6 +104,19 @@ final class SvgTimeline {
     }
     jobs.sort((a, b) -> Long.compare(a.start(), b.start()));
     return jobs;
+  }
+
+  /** Removes and returns the newest started event owned by {@code core} or by no one. */
+  private static @Nullable Started takeNewest(Deque<Started> started, String core) {
+    for (Iterator<Started> it = started.descendingIterator(); it.hasNext(); ) {
+      Started s = it.next();
+      String owner = s.owner();
+      if (owner == null || owner.equals(core)) {
+        it.remove();
+        return s;
+      }
+    }
+    return null;
   }
 
   private static boolean isDecode(TraceEvent e) {
@@ -168,8 +187,9 @@ final class SvgTimeline {
         contexts.put(c, colour(c));
       }
     }
+    boolean unknown = jobs.stream().anyMatch(j -> j.ctx() == null);
     int legendY = axisY + 50;
-    int height = legendY + 20 * (contexts.size() + 3) + 10;
+    int height = legendY + 20 * (legendRows(contexts.size() + (unknown ? 1 : 0)) + 2) + 10;
     StringBuilder s = new StringBuilder();
     s.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH)
@@ -217,22 +237,41 @@ final class SvgTimeline {
       }
     }
     axis(s, span, plot, axisY);
+    markers(s, events, t0, span, plot, axisY);
+    legend(s, contexts, unknown, legendY);
+    s.append("</svg>\n");
+    return s.toString();
+  }
+
+  /**
+   * Draws the control events as dashed vertical lines with labels above the lanes. Labels that
+   * would run into the previous one go up a row (events such as unbind and rebind happen within
+   * a millisecond of each other), and a label that would leave the picture on the right is drawn
+   * to the left of its line.
+   */
+  private static void markers(StringBuilder s, List<TraceEvent> events, long t0, long span,
+      int plot, int axisY) {
+    double[] rowEnd = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
     for (TraceEvent e : events) {
       String label = MARKERS.get(e.name());
       if (label == null || !e.track().equals("control")) {
         continue;
       }
       double x = LEFT + (double) (e.timestampNanos() - t0) * plot / span;
+      double width = label.length() * LABEL_CHAR;
+      boolean leftOfLine = x + 3 + width > WIDTH;
+      double from = leftOfLine ? x - 3 - width : x + 3;
+      int row = from > rowEnd[0] ? 0 : from > rowEnd[1] ? 1 : 0;
+      rowEnd[row] = from + width + 4;
+      int labelY = TOP - 10 - row * LABEL_ROW;
       s.append("<g class=\"marker\" data-event=\"").append(escape(e.name())).append("\">");
-      s.append("<line x1=\"").append(num(x)).append("\" y1=\"").append(TOP - 8)
+      s.append("<line x1=\"").append(num(x)).append("\" y1=\"").append(labelY + 2)
           .append("\" x2=\"").append(num(x)).append("\" y2=\"").append(axisY)
           .append("\" stroke=\"black\" stroke-dasharray=\"4 3\"/>");
-      s.append("<text x=\"").append(num(x + 3)).append("\" y=\"").append(TOP - 10)
-          .append("\" font-size=\"10\">").append(escape(label)).append("</text></g>\n");
+      s.append("<text x=\"").append(num(leftOfLine ? x - 3 : x + 3)).append("\" y=\"")
+          .append(labelY).append('"').append(leftOfLine ? " text-anchor=\"end\"" : "")
+          .append(" font-size=\"10\">").append(escape(label)).append("</text></g>\n");
     }
-    legend(s, contexts, legendY);
-    s.append("</svg>\n");
-    return s.toString();
   }
 
   private static void axis(StringBuilder s, long span, int plot, int axisY) {
@@ -265,25 +304,47 @@ final class SvgTimeline {
     return step;
   }
 
-  private static void legend(StringBuilder s, Map<Long, String> contexts, int y) {
+  /** Context swatches per legend row. */
+  private static final int LEGEND_COLUMNS = 6;
+
+  /** Width of one context swatch with its label. */
+  private static final int LEGEND_COLUMN_WIDTH = (WIDTH - LEFT - RIGHT) / LEGEND_COLUMNS;
+
+  private static int legendRows(int swatches) {
+    return (swatches + LEGEND_COLUMNS - 1) / LEGEND_COLUMNS;
+  }
+
+  private static void legend(StringBuilder s, Map<Long, String> contexts, boolean unknown,
+      int y) {
     s.append("<g class=\"legend\">");
-    int row = 0;
+    int i = 0;
     for (Map.Entry<Long, String> c : contexts.entrySet()) {
-      legendRow(s, y + 20 * row++, c.getValue(), "", "context " + c.getKey());
+      legendItem(s, i++, y, c.getValue(), "", "context " + c.getKey());
     }
-    legendRow(s, y + 20 * row++, NO_CONTEXT, "", "context unknown");
-    legendRow(s, y + 20 * row++, "white", RED, "bus error or overlap (red outline and tick)");
-    legendRow(s, y + 20 * row, "white", "black", "control event (dashed line)");
+    if (unknown) {
+      legendItem(s, i++, y, NO_CONTEXT, "", "context unknown");
+    }
+    int row = legendRows(i);
+    legendRow(s, LEFT, y + 20 * row++, "white", RED,
+        "bus error or overlap (red outline and tick)");
+    legendRow(s, LEFT, y + 20 * row, "white", "black", "control event (dashed line)");
     s.append("</g>\n");
   }
 
-  private static void legendRow(StringBuilder s, int y, String fill, String stroke, String text) {
-    s.append("<rect x=\"").append(LEFT).append("\" y=\"").append(y - 10)
+  private static void legendItem(StringBuilder s, int i, int y, String fill, String stroke,
+      String text) {
+    legendRow(s, LEFT + (i % LEGEND_COLUMNS) * LEGEND_COLUMN_WIDTH,
+        y + 20 * (i / LEGEND_COLUMNS), fill, stroke, text);
+  }
+
+  private static void legendRow(StringBuilder s, int x, int y, String fill, String stroke,
+      String text) {
+    s.append("<rect x=\"").append(x).append("\" y=\"").append(y - 10)
         .append("\" width=\"14\" height=\"12\" fill=\"").append(fill).append('"');
     if (!stroke.isEmpty()) {
       s.append(" stroke=\"").append(stroke).append("\" stroke-width=\"2\"");
     }
-    s.append("/><text x=\"").append(LEFT + 20).append("\" y=\"").append(y).append("\">")
+    s.append("/><text x=\"").append(x + 20).append("\" y=\"").append(y).append("\">")
         .append(escape(text)).append("</text>");
   }
 

@@ -2,6 +2,7 @@ package dev.medialife.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -202,6 +203,59 @@ class SvgTimelineTest {
     assertEquals(1, byClass(d, "line", "overlap").size());
     assertEquals(1, byClass(d, "g", "marker").size(), "only control-track markers");
     assertTrue(svg.contains("core&lt;&amp;&gt;&quot;&apos;"), svg);
+  }
+
+  @Test
+  void markerLabelsCloseTogetherTakeSeparateRowsAndStayInsideThePicture() throws Exception {
+    List<TraceEvent> events = List.of(
+        ev(0, SvgTimeline.CORE_CATEGORY, "decode", TraceEvent.Phase.BEGIN, G1, Map.of()),
+        ev(500_000_000, "demo", "unbind G2", TraceEvent.Phase.INSTANT, "control", Map.of()),
+        ev(500_100_000, "demo", "bind G2", TraceEvent.Phase.INSTANT, "control", Map.of()),
+        ev(500_200_000, "demo", "unplug", TraceEvent.Phase.INSTANT, "control", Map.of()),
+        ev(900_000_000, SvgTimeline.CORE_CATEGORY, "decode", TraceEvent.Phase.END, G1, Map.of()),
+        ev(950_000_000, "demo", "unplug", TraceEvent.Phase.INSTANT, "control", Map.of()),
+        ev(1_000_000_000, "demo", "plug", TraceEvent.Phase.INSTANT, "control", Map.of()));
+    Document d = parse(SvgTimeline.render("markers", events));
+    List<Element> labels = new ArrayList<>();
+    for (Element m : byClass(d, "g", "marker")) {
+      labels.add((Element) m.getElementsByTagNameNS("http://www.w3.org/2000/svg", "text").item(0));
+    }
+    assertEquals(5, labels.size());
+    assertNotEquals(labels.get(0).getAttribute("y"), labels.get(1).getAttribute("y"),
+        "unbind and rebind within 0.1 ms: the second label goes up a row");
+    assertEquals(labels.get(0).getAttribute("y"), labels.get(2).getAttribute("y"),
+        "no free row left: back to the first");
+    assertEquals("", labels.get(3).getAttribute("text-anchor"), "room on the right");
+    assertEquals(labels.get(0).getAttribute("y"), labels.get(3).getAttribute("y"));
+    assertEquals("end", labels.get(4).getAttribute("text-anchor"),
+        "at the right edge the label is drawn left of its line");
+    assertNotEquals(labels.get(3).getAttribute("y"), labels.get(4).getAttribute("y"),
+        "and it would run into the unplug label, so it goes up a row");
+    String legend = byClass(d, "g", "legend").get(0).getTextContent();
+    assertTrue(legend.contains("context unknown"), "the job had no started event: " + legend);
+  }
+
+  @Test
+  void eachCoreGetsItsOwnContextEvenWithOneSchedulerPerCore() throws Exception {
+    // With the shared-scheduler fix reverted each core has its own scheduler, and both may pick
+    // a job before either core starts: the newer started event belongs to the other core.
+    List<TraceEvent> events = List.of(
+        ev(1_000_000, "v4l2-m2m", "started", TraceEvent.Phase.INSTANT, "v4l2_m2m_dev#1",
+            Map.of("ctx", 1, "owner", G1)),
+        ev(1_100_000, "v4l2-m2m", "started", TraceEvent.Phase.INSTANT, "v4l2_m2m_dev#2",
+            Map.of("ctx", 2, "owner", G2)),
+        ev(1_200_000, SvgTimeline.CORE_CATEGORY, "decode", TraceEvent.Phase.BEGIN, G1, Map.of()),
+        ev(1_300_000, SvgTimeline.CORE_CATEGORY, "decode", TraceEvent.Phase.BEGIN, G2, Map.of()),
+        ev(2_000_000, SvgTimeline.CORE_CATEGORY, "decode", TraceEvent.Phase.END, G1, Map.of()),
+        ev(2_100_000, SvgTimeline.CORE_CATEGORY, "decode", TraceEvent.Phase.END, G2, Map.of()));
+    List<SvgTimeline.Job> jobs = SvgTimeline.jobs(events);
+    assertEquals(2, jobs.size());
+    assertEquals(G1, jobs.get(0).core());
+    assertEquals(1L, jobs.get(0).ctx());
+    assertEquals(G2, jobs.get(1).core());
+    assertEquals(2L, jobs.get(1).ctx());
+    Document d = parse(SvgTimeline.render("two schedulers", events));
+    assertEquals(1, byClass(d, "line", "overlap").size(), "G2 began while G1 decoded");
   }
 
   @Test
