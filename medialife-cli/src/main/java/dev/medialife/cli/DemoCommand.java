@@ -47,8 +47,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--revert", paramLabel = "SWITCH", converter = PatchSwitchConverter.class,
       description = "Run with a fix reverted (its patch switch off), to watch what it fixed: "
-          + "media-lifetime-rules, m2m-kref, hantro-shared-scheduler, media-allocator or "
-          + "allocator-lookup-fix. Repeatable.")
+          + "media-lifetime-rules, m2m-kref, hantro-shared-scheduler, hantro-shared-lock, "
+          + "media-allocator or allocator-lookup-fix. Repeatable.")
   private List<PatchSwitch> revert = new ArrayList<>();
 
   DemoCommand() {}

@@ -43,6 +43,12 @@ public final class HantroDev {
   volatile @Nullable IrqChip irqChip;
   volatile int irq = -1;
   volatile @Nullable V4l2M2mDev m2m;
+
+  /**
+   * Whether a probing sibling may borrow {@link #m2m} (the model's fix behind {@code
+   * hantro-shared-lock}; written under the driver's shared lock, read under it).
+   */
+  volatile boolean lendsScheduler;
   volatile @Nullable HantroFunc decoder;
   /** Clock prepare/enable, reset and runtime PM as counts (the model has no clock framework). */
   final AtomicInteger clkPrepared = new AtomicInteger();

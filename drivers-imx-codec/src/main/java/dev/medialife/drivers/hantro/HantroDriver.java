@@ -17,6 +17,7 @@ import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.Warn;
 import dev.medialife.kernel.config.PatchSwitch;
 import dev.medialife.kernel.fault.RaceWindow;
+import dev.medialife.kernel.locking.Mutex;
 import dev.medialife.kernel.meta.JavaOnly;
 import dev.medialife.kernel.meta.KernelSymbol;
 import dev.medialife.kernel.mm.Allocation;
@@ -68,9 +69,13 @@ import org.slf4j.LoggerFactory;
  * completes the job only if cancelling that core's watchdog succeeded; the watchdog, if it fires
  * first, resets the codec and returns the buffers in ERROR.
  *
- * <p>The two patch switches: {@link PatchSwitch#HANTRO_SHARED_SCHEDULER} off makes every core
+ * <p>The patch switches: {@link PatchSwitch#HANTRO_SHARED_SCHEDULER} off makes every core
  * create its own scheduler (the bug: concurrent decodes); {@link PatchSwitch#M2M_KREF} is read by
- * the scheduler itself.
+ * the scheduler itself; {@link PatchSwitch#HANTRO_SHARED_LOCK}, a model fix not upstream, closes
+ * the races the series leaves open (a lock from the sibling lookup to the store of the scheduler,
+ * and a core being removed stops lending its scheduler under the same lock before its put). Off,
+ * two concurrent probes can miss each other and a probe can borrow a scheduler its sibling's
+ * remove is freeing, exactly as upstream.
  */
 @KernelSymbol("hantro_driver")
 public final class HantroDriver {
@@ -87,6 +92,9 @@ public final class HantroDriver {
   /** The window in remove right after the scheduler was put, before the driver data is cleared. */
   public static final String WINDOW_REMOVE_PUT = "hantro_remove.v4l2_m2m_put";
 
+  /** The window right before a core takes the shared lock (probe, failed probe, remove). */
+  public static final String WINDOW_SHARED_LOCK = "hantro_shared_lock";
+
   /** The window at the start of the sibling lookup. */
 
   public static final String WINDOW_LOOKUP = "hantro_get_v4l2_m2m_dev";
@@ -99,6 +107,14 @@ public final class HantroDriver {
       MediaUapi.MEDIA_LNK_FL_IMMUTABLE | MediaUapi.MEDIA_LNK_FL_ENABLED;
 
   private final PlatformDriver pdrv;
+
+  /**
+   * The model's fix for the open races of reference §3.3 (switch {@link
+   * PatchSwitch#HANTRO_SHARED_LOCK}): held from the sibling lookup to the store of the scheduler
+   * pointer, and while remove or a failed probe clears that pointer, so a core's driver data with
+   * a scheduler pointer always means a scheduler with a reference the core still holds.
+   */
+  private final Mutex sharedLock = new Mutex("hantro_shared_lock");
   private final HantroMetrics metrics = new HantroMetrics();
   private final V4l2M2mOps m2mOps = V4l2M2mOps.builder().deviceRun(this::deviceRun).build();
   private final Ratelimit g2Warnings = new Ratelimit();
@@ -226,15 +242,19 @@ public final class HantroDriver {
       return clkUnprepare(vpu, ret);
     }
     pdev.setDrvdata(vpu);
+    boolean locked = lockShared(vpu);
     V4l2M2mDev.Result m = getV4l2M2mDev(vpu);
     V4l2M2mDev m2m = m.dev();
     if (m2m == null) {
+      unlockShared(locked);
       LOG.error("{}: failed to init mem2mem device", pdev.name());
       vpu.v4l2Dev.unregister();
       return clkUnprepare(vpu, m.error());
     }
     RaceWindow.at(WINDOW_M2M_STORE);
     vpu.m2m = m2m;
+    vpu.lendsScheduler = locked;
+    unlockShared(locked);
     MediaDevice mdev = vpu.mdev;
     mdev.setDev(pdev.device());
     mdev.setModel(NAME);
@@ -276,8 +296,9 @@ public final class HantroDriver {
     }
   }
 
-  private static int m2mRel(HantroDev vpu, V4l2M2mDev m2m, int ret) {
+  private int m2mRel(HantroDev vpu, V4l2M2mDev m2m, int ret) {
     mdevCleanup(vpu.mdev);
+    stopLending(vpu);
     m2m.put();
     vpu.v4l2Dev.unregister();
     return clkUnprepare(vpu, ret);
@@ -290,6 +311,38 @@ public final class HantroDriver {
   }
 
   /**
+   * Takes {@link #sharedLock} when the fix is in and the core shares its scheduler.
+   *
+   * @return whether the lock was taken
+   */
+  private boolean lockShared(HantroDev vpu) {
+    if (vpu.variant.sharedDevices() == null || !PatchSwitch.HANTRO_SHARED_LOCK.enabled()) {
+      return false;
+    }
+    RaceWindow.at(WINDOW_SHARED_LOCK);
+    sharedLock.lock();
+    return true;
+  }
+
+  private void unlockShared(boolean locked) {
+    if (locked) {
+      sharedLock.unlock();
+    }
+  }
+
+  /**
+   * Stops lending the core's scheduler before its reference is put. With the fix that happens
+   * under {@link #sharedLock}, so a sibling probing now either took its own reference before (and
+   * the put cannot free the scheduler) or no longer borrows it; upstream nothing stops a sibling.
+   * The core keeps its own pointer: its contexts may still finish jobs on it.
+   */
+  private void stopLending(HantroDev vpu) {
+    boolean locked = lockShared(vpu);
+    vpu.lendsScheduler = false;
+    unlockShared(locked);
+  }
+
+  /**
    * {@code hantro_get_v4l2_m2m_dev}: for a variant with a shared table, the first node of the
    * tree (in tree order) that matches the table and whose platform device carries an initialised
    * {@code hantro_dev} other than this one lends its scheduler, with a reference taken; otherwise
@@ -298,7 +351,10 @@ public final class HantroDriver {
    * <p>Departure: the kernel dereferences the sibling's scheduler pointer without checking it, so
    * a sibling seen between its {@code platform_set_drvdata} and its store of the scheduler (a
    * concurrent probe, reference §3.3) makes it call {@code v4l2_m2m_get(NULL)}. The model warns
-   * about that and skips the sibling, which is how two schedulers ("sharing lost") arise.
+   * about that and skips the sibling, which is how two schedulers ("sharing lost") arise. With
+   * {@link PatchSwitch#HANTRO_SHARED_LOCK} the caller holds the shared lock, and only a sibling
+   * that stored its scheduler and is not being removed lends it: a sibling still probing finds
+   * this core once it gets the lock, so concurrent probes end with one scheduler.
    */
   @KernelSymbol("hantro_get_v4l2_m2m_dev")
   V4l2M2mDev.Result getV4l2M2mDev(HantroDev vpu) {
@@ -322,6 +378,12 @@ public final class HantroDriver {
         continue;
       }
       V4l2M2mDev m2m = other.m2m;
+      if (sharedLock.isHeldByCurrentThread() && !other.lendsScheduler) {
+        // The fix: a sibling that has not stored its scheduler yet will find this core when it
+        // takes the lock; one that is being removed has put its reference or is about to.
+        sibling.put();
+        continue;
+      }
       if (m2m == null) {
         Warn.warn(vpu + ": sibling " + other + " has driver data but no scheduler yet: the kernel"
             + " would v4l2_m2m_get(NULL) here");
@@ -364,6 +426,7 @@ public final class HantroDriver {
     removeFunc(vpu);
     mdevCleanup(vpu.mdev);
     V4l2M2mDev m2m = vpu.m2m;
+    stopLending(vpu);
     if (m2m != null) {
       m2m.put();
     }

@@ -25,7 +25,8 @@
  * each core creates its own scheduler and the bridge faults as soon as both decode; with {@code
  * M2M_KREF} off the first core's remove frees the scheduler the other still uses. The races the
  * series leaves open (two concurrent probes missing each other, a probe racing the sibling's
- * remove) are reachable through named race windows. {@link
+ * remove) are reachable through named race windows with {@code HANTRO_SHARED_LOCK} off; on (the
+ * default), a driver-wide lock, a fix of the model's own, closes both. {@link
  * dev.medialife.drivers.hantro.HantroMetrics} counts jobs, busy intervals, overlaps, bus errors,
  * corrupted frames and watchdog timeouts for the CLI and the benchmarks.
  */

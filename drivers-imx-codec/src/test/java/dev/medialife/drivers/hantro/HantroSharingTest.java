@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.medialife.hw.imx8m.Imx8mSoc;
 import dev.medialife.hw.imx8m.VpuCore;
+import dev.medialife.kernel.config.PatchSwitch;
 import dev.medialife.kernel.debug.ReportKind;
 import dev.medialife.kernel.debug.SanitizerScope;
 import dev.medialife.kernel.fault.FaultSweep;
@@ -26,7 +27,9 @@ import dev.medialife.mc.uapi.MediaUapi;
 import dev.medialife.v4l2.VideoDevice;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -133,6 +136,7 @@ class HantroSharingTest {
   @Test
   @ExpectReports(ReportKind.WARNING)
   void concurrentProbesCanLoseTheSharing() {
+    PatchSwitch.HANTRO_SHARED_LOCK.set(false); // upstream as merged
     try (HantroBed bed = new HantroBed(Imx8mSoc.IMX8MQ)) {
       assertEquals(0, bed.unbind(G1));
       assertEquals(0, bed.unbind(G2));
@@ -172,6 +176,7 @@ class HantroSharingTest {
   @Test
   @ExpectReports({ReportKind.USE_AFTER_FREE, ReportKind.REFCOUNT})
   void aProbeRacingTheSiblingsRemoveTakesAFreedScheduler() {
+    PatchSwitch.HANTRO_SHARED_LOCK.set(false); // upstream as merged
     try (HantroBed bed = new HantroBed(Imx8mSoc.IMX8MQ)) {
       assertEquals(0, bed.unbind(G1));
       V4l2M2mDev m2m = bed.m2m(G2);
@@ -188,6 +193,84 @@ class HantroSharingTest {
       assertTrue(SanitizerScope.current().reports().stream()
           .anyMatch(r -> r.kind() == ReportKind.USE_AFTER_FREE), "v4l2_m2m_get after free");
       // G1's remove, when the bed closes, puts a count that is already zero: refcount underflow.
+    }
+  }
+
+  /**
+   * The same interleaving as scenario 28 with the model's fix ({@code hantro-shared-lock}): G2's
+   * probe starts while G1 sits between its lookup and its store, but G1 holds the shared lock, so
+   * G2 waits, then finds G1's stored scheduler. One scheduler, no warning.
+   */
+  @Test
+  void withTheSharedLockConcurrentProbesEndWithOneScheduler() {
+    try (HantroBed bed = new HantroBed(Imx8mSoc.IMX8MQ)) {
+      assertEquals(0, bed.unbind(G1));
+      assertEquals(0, bed.unbind(G2));
+      AtomicInteger g2Probe = new AtomicInteger(1);
+      CountDownLatch g2AtTheLock = new CountDownLatch(1);
+      AtomicReference<Thread> g2 = new AtomicReference<>();
+      RaceWindow.arm(HantroDriver.WINDOW_M2M_STORE, () -> {
+        // G1 holds the lock here; G2's probe runs up to the lock and blocks on it.
+        RaceWindow.arm(HantroDriver.WINDOW_SHARED_LOCK, g2AtTheLock::countDown);
+        g2.set(Sync.start("probe-g2", () -> g2Probe.set(bed.bind(G2))));
+        Sync.await(g2AtTheLock, "G2's probe at the shared lock");
+      });
+      assertEquals(0, bed.bind(G1));
+      Thread t = g2.get();
+      assertNotNull(t, "the window ran");
+      Sync.join(t);
+      assertEquals(0, g2Probe.get());
+      V4l2M2mDev shared = bed.m2m(G1);
+      assertSame(shared, bed.m2m(G2), "G2 found G1's scheduler after G1 stored it");
+      assertEquals(2, shared.refcount());
+      assertTrue(SanitizerScope.current().reports().isEmpty());
+    }
+  }
+
+  /**
+   * A probe racing the sibling's remove, with the fix: the remove stops lending its scheduler
+   * under the shared lock before the put, so a probe after that point creates its own scheduler
+   * instead of borrowing the freed one.
+   */
+  @Test
+  void withTheSharedLockAProbeAfterTheSiblingsPutCreatesItsOwnScheduler() {
+    try (HantroBed bed = new HantroBed(Imx8mSoc.IMX8MQ)) {
+      assertEquals(0, bed.unbind(G1));
+      V4l2M2mDev old = bed.m2m(G2);
+      AtomicInteger g1Probe = new AtomicInteger(1);
+      RaceWindow.arm(HantroDriver.WINDOW_REMOVE_PUT, () -> {
+        Thread t = Sync.start("probe-g1", () -> g1Probe.set(bed.bind(G1)));
+        Sync.join(t);
+      });
+      assertEquals(0, bed.unbind(G2));
+      assertEquals(0, g1Probe.get());
+      assertFalse(old.mem().isLive(), "G2's put freed its scheduler");
+      V4l2M2mDev fresh = bed.m2m(G1);
+      assertNotSame(old, fresh);
+      assertEquals(1, fresh.refcount());
+      assertTrue(SanitizerScope.current().reports().isEmpty());
+    }
+  }
+
+  /**
+   * A probe that takes the shared lock before the sibling's remove does borrows the scheduler
+   * with a reference of its own, so the remove's put does not free it.
+   */
+  @Test
+  void withTheSharedLockAProbeBeforeTheSiblingsPutKeepsTheSchedulerAlive() {
+    try (HantroBed bed = new HantroBed(Imx8mSoc.IMX8MQ)) {
+      assertEquals(0, bed.unbind(G1));
+      V4l2M2mDev m2m = bed.m2m(G2);
+      AtomicInteger g1Probe = new AtomicInteger(1);
+      RaceWindow.arm(HantroDriver.WINDOW_SHARED_LOCK, () -> {
+        Thread t = Sync.start("probe-g1", () -> g1Probe.set(bed.bind(G1)));
+        Sync.join(t);
+      });
+      assertEquals(0, bed.unbind(G2));
+      assertEquals(0, g1Probe.get());
+      assertTrue(m2m.mem().isLive());
+      assertSame(m2m, bed.m2m(G1));
+      assertEquals(1, m2m.refcount(), "G1's reference; G2's was put");
     }
   }
 

@@ -40,6 +40,15 @@ public enum PatchSwitch {
   HANTRO_SHARED_SCHEDULER("hantro-shared-scheduler"),
 
   /**
+   * A model fix for the races the Hantro series leaves open (reference §3.3): a driver-wide mutex
+   * around the sibling lookup and the store of the scheduler pointer, and around the remove path's
+   * clearing of that pointer before its put, so concurrent probes always end with one scheduler
+   * and a probe racing the sibling's remove never takes a reference on a dying one. Off: the
+   * series as merged upstream, where both races are open.
+   */
+  HANTRO_SHARED_LOCK("hantro-shared-lock"),
+
+  /**
    * The Media Device Allocator: every driver of one USB device shares one media device. Off: each
    * driver creates its own, and the tuner is driven by audio and video at once.
    */
