@@ -16,6 +16,7 @@ import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.fault.FaultSweep;
 import dev.medialife.kernel.testing.Sanitized;
 import dev.medialife.v4l2.VideoDevice;
+import dev.medialife.v4l2.uapi.V4l2Capability;
 import dev.medialife.v4l2.uapi.V4l2Fmtdesc;
 import dev.medialife.v4l2.uapi.V4l2Format;
 import dev.medialife.v4l2.uapi.V4l2Requestbuffers;
@@ -63,6 +64,26 @@ class HantroFormatTest {
     f.width = w;
     f.height = h;
     return f;
+  }
+
+  /** QUERYCAP names the driver and the node; the core reports the m2m streaming caps. */
+  @Test
+  void querycapNamesTheDriverAndTheNode() {
+    try (HantroBed bed = new HantroBed(Imx8mSoc.IMX8MQ)) {
+      Task t = new Task(bed.kernel, "v4l2-ctl");
+      for (VpuCore.Kind kind : VpuCore.Kind.values()) {
+        int fd = open(bed, t, kind);
+        V4l2Capability cap = new V4l2Capability();
+        assertEquals(0, t.ioctl(fd, Videodev2.VIDIOC_QUERYCAP, cap));
+        assertEquals(HantroDriver.NAME, cap.driver);
+        VideoDevice v = bed.vpu(kind).decoderNode();
+        assertNotNull(v);
+        assertEquals(v.name(), cap.card);
+        assertEquals(Videodev2.V4L2_CAP_VIDEO_M2M | Videodev2.V4L2_CAP_STREAMING
+            | Videodev2.V4L2_CAP_EXT_PIX_FORMAT, cap.deviceCaps, "v4l_querycap adds EXT_PIX_FORMAT");
+        assertEquals(0, t.close(fd));
+      }
+    }
   }
 
   @Test
