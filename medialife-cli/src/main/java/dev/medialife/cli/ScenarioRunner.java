@@ -708,7 +708,9 @@ final class ScenarioRunner {
     boolean started = false;
     try {
       if (pcm) {
-        must(ioctl(ctx, fd, Ioctls.Cmd.SNDRV_PCM_IOCTL_HW_PARAMS, null));
+        // The deepest ring the PCM takes, so a reader on a loaded machine does not overrun.
+        must(ioctl(ctx, fd, Ioctls.Cmd.SNDRV_PCM_IOCTL_HW_PARAMS, new Step.IoctlArgs(null, null,
+            null, null, null, null, null, null, SndUsbChip.MAX_PERIODS)));
         must(ioctl(ctx, fd, Ioctls.Cmd.SNDRV_PCM_IOCTL_PREPARE, null));
         must(ioctl(ctx, fd, Ioctls.Cmd.SNDRV_PCM_IOCTL_START, null));
       } else {
@@ -848,7 +850,15 @@ final class ScenarioRunner {
     if (alias.startsWith("/dev/")) {
       return alias;
     }
-    String now = live(alias);
+    String now;
+    try {
+      now = live(alias);
+    } catch (ClassCastException e) {
+      // Mid-probe the interface's (or platform device's) driver data is still the v4l2_device
+      // that v4l2_device_register put there, not the driver's state: not bound yet.
+      LOG.debug("{} is probing: {}", alias, e.getMessage());
+      now = null;
+    }
     if (now != null) {
       lastPath.put(alias, now);
       return now;
