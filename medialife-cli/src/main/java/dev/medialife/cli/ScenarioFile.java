@@ -1,11 +1,15 @@
 package dev.medialife.cli;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -14,12 +18,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a scenario file: YAML into {@link Scenario} with unknown keys refused, then the checks
@@ -28,6 +36,8 @@ import org.jspecify.annotations.Nullable;
  * Malformed} naming the file, line and column.
  */
 final class ScenarioFile {
+  private static final Logger LOG = LoggerFactory.getLogger(ScenarioFile.class);
+
   private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -75,27 +85,71 @@ final class ScenarioFile {
    * @throws Malformed when it is not a valid scenario
    */
   static Scenario parse(String name, String text) throws Malformed {
+    if (text.isBlank()) {
+      throw new Malformed(name + ":1:1: the file is empty");
+    }
     Scenario s;
     try {
       s = YAML.readValue(text, Scenario.class);
     } catch (JsonProcessingException e) {
-      throw new Malformed(message(name, e));
-    }
-    if (s == null) {
-      throw new Malformed(name + ":1:1: the file is empty");
+      throw new Malformed(message(name, e, locations(text)));
     }
     try {
       check(s);
     } catch (Problem p) {
       JsonLocation at = p.at;
+      if (p.pointer != null) {
+        at = locations(text).getOrDefault(p.pointer, at);
+      }
       throw new Malformed(name + ":" + at.getLineNr() + ":" + at.getColumnNr() + ": "
           + p.getMessage());
     }
     return s;
   }
 
-  private static String message(String name, JsonProcessingException e) {
+  /**
+   * Where each key and each list element of the document starts, by JSON pointer ({@code
+   * /tasks/0/steps/2/expect}). Databind reports some problems (unknown keys of a record, missing
+   * keys, bad map keys) only once the whole object is read; the pointer of the exception's path
+   * finds the line the author has to fix.
+   */
+  private static Map<String, JsonLocation> locations(String text) {
+    Map<String, JsonLocation> out = new HashMap<>();
+    try (JsonParser p = YAML.getFactory().createParser(text)) {
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        // A key, or the start of a value (an element's pointer is its index); not the ends.
+        if (t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY) {
+          JsonStreamContext ctx = p.getParsingContext();
+          out.putIfAbsent(ctx.pathAsPointer().toString(), p.currentTokenLocation());
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("no locations: {}", e.getMessage());
+    }
+    return out;
+  }
+
+  private static String message(String name, JsonProcessingException e,
+      Map<String, JsonLocation> locations) {
     JsonLocation at = e.getLocation();
+    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+      // The path's own key (for a bad map key, that key), else the nearest enclosing one.
+      String start = pointer(m);
+      if (e instanceof InvalidFormatException f && f.getValue() instanceof String key
+          && locations.containsKey(start + "/" + key)) {
+        start = start + "/" + key;
+      }
+      for (String ptr = start; ; ptr = ptr.substring(0, ptr.lastIndexOf('/'))) {
+        JsonLocation l = locations.get(ptr);
+        if (l != null) {
+          at = l;
+          break;
+        }
+        if (ptr.isEmpty()) {
+          break;
+        }
+      }
+    }
     String where = at == null ? name : name + ":" + at.getLineNr() + ":" + at.getColumnNr();
     String text;
     if (e instanceof UnrecognizedPropertyException u) {
@@ -105,10 +159,14 @@ final class ScenarioFile {
       }
       text = "unknown key '" + u.getPropertyName() + "' (known here: "
           + String.join(", ", known) + ")";
-    } else if (e.getCause() instanceof IllegalArgumentException c && c.getMessage() != null) {
-      text = c.getMessage();
     } else {
       text = e.getOriginalMessage();
+      for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+        if (c instanceof IllegalArgumentException && c.getMessage() != null) {
+          text = c.getMessage();
+          break;
+        }
+      }
     }
     text = tidy(text);
     String path = e instanceof JsonMappingException m ? path(m) : "";
@@ -118,9 +176,11 @@ final class ScenarioFile {
   /** One line, Java class names shortened to what the scenario author wrote. */
   private static String tidy(@Nullable String text) {
     String t = text == null ? "invalid" : text;
-    t = t.replaceAll("`?dev\\.medialife\\.cli\\.(?:[A-Za-z]+\\$)*([A-Za-z]+)`?", "$1")
+    t = t.replaceAll("^Cannot deserialize Map key of type .* problem: \\([^)]*\\) ", "")
+        .replaceAll("`?dev\\.medialife\\.cli\\.(?:[A-Za-z]+\\$)*([A-Za-z]+)`?", "$1")
         .replaceAll("`?java\\.(?:lang|util)\\.([A-Za-z]+)`?", "$1")
         .replaceAll("\\s*\\n\\s*", "; ")
+        .replaceAll(";? in 'reader', line \\d+, column \\d+:.*$", "")
         .replace(" (for Object starting at [Source: REDACTED (`StreamReadFeature"
             + ".INCLUDE_SOURCE_IN_LOCATION` disabled); line: ", " (line ");
     int src = t.indexOf("; at [Source:");
@@ -128,6 +188,18 @@ final class ScenarioFile {
       src = t.indexOf(" at [Source:");
     }
     return (src >= 0 ? t.substring(0, src) : t).strip();
+  }
+
+  private static String pointer(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        sb.append('/').append(r.getFieldName().replace("~", "~0").replace("/", "~1"));
+      } else if (r.getIndex() >= 0) {
+        sb.append('/').append(r.getIndex());
+      }
+    }
+    return sb.toString();
   }
 
   private static String path(JsonMappingException e) {
@@ -149,20 +221,30 @@ final class ScenarioFile {
     @SuppressWarnings("serial") // never serialized
     final JsonLocation at;
 
-    Problem(@Nullable Step at, String message) {
+    final @Nullable String pointer;
+
+    Problem(Step at, String message) {
       super(message, null, false, false);
-      this.at = at == null ? JsonLocation.NA : at.at;
+      this.at = at.at;
+      this.pointer = null;
+    }
+
+    Problem(String pointer, String message) {
+      super(message, null, false, false);
+      this.at = JsonLocation.NA;
+      this.pointer = pointer;
     }
   }
 
   private static void check(Scenario s) {
     Set<String> signalled = new HashSet<>();
     Set<String> names = new HashSet<>();
-    for (Scenario.TaskSpec t : s.tasks()) {
+    for (int i = 0; i < s.tasks().size(); i++) {
+      Scenario.TaskSpec t = s.tasks().get(i);
       collectSignals(t.steps(), signalled);
       if (!names.add(t.name()) || t.name().equals("control")) {
-        throw new Problem(t.steps().isEmpty() ? null : t.steps().get(0),
-            "task name '" + t.name() + "' is used twice (or is the reserved name control)");
+        throw new Problem("/tasks/" + i + "/name", "task name '" + t.name()
+            + "' is used twice (or is the reserved name control)");
       }
     }
     collectSignals(s.control(), signalled);
