@@ -360,6 +360,19 @@ class RunCommandTest {
     assertTrue(r.out().contains("control: unbind g2 (line 105) expects ok: held 2/2"), r.out());
   }
 
+  @Test
+  void runHasHelpAndNeedsAFile() {
+    Cli help = Cli.run("run", "--help");
+    assertEquals(0, help.status());
+    assertTrue(help.out().startsWith("Usage: medialife run [-hV] [--json] SCENARIO..."),
+        help.out());
+    assertTrue(help.out().contains("docs/scenarios.md"));
+    Cli none = Cli.run("run");
+    assertEquals(Main.EXIT_USAGE, none.status());
+    assertTrue(none.err().contains("Missing required parameter: 'SCENARIO'"), none.err());
+    assertTrue(Cli.run("--help").out().contains("  run "), "listed in the top-level help");
+  }
+
   private static Path write(Path dir, String name, String text) throws IOException {
     Path f = dir.resolve(name);
     Files.writeString(f, text, StandardCharsets.UTF_8);
