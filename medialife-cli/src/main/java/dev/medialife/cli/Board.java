@@ -445,4 +445,44 @@ public final class Board implements AutoCloseable {
   public String toString() {
     return "Board[" + kind.cliName() + ": " + kind.describe() + "]";
   }
+
+  // ---- sysfs bind/unbind of the stick's interface drivers (used by scenario files) ----
+
+  /** The stick's interface each USB driver claims: au0828 the first, snd-usb-audio the second. */
+  private static int usbInterface(String driver) {
+    return driver.equals(Au0828Dev.NAME) ? 0 : driver.equals(SndUsbChip.NAME) ? 1 : -1;
+  }
+
+  /**
+   * Binds a USB interface driver to its interface of the plugged stick, as writing the interface
+   * name to {@code /sys/bus/usb/drivers/DRIVER/bind} does.
+   *
+   * @param driver {@code au0828} or {@code snd-usb-audio}
+   * @return 0 or a negative errno: {@code -ENODEV} without a stick or for an unknown driver,
+   *     {@code -EBUSY} when the interface is bound
+   */
+  public int bindUsb(String driver) {
+    return usbSysfs(driver, true);
+  }
+
+  /**
+   * Unbinds a USB interface driver from the stick's interface ({@code .../unbind}).
+   *
+   * @param driver {@code au0828} or {@code snd-usb-audio}
+   * @return 0 or a negative errno: {@code -ENODEV} when the interface is not bound to it
+   */
+  public int unbindUsb(String driver) {
+    return usbSysfs(driver, false);
+  }
+
+  private int usbSysfs(String driver, boolean bind) {
+    UsbDevice d = usbDevice();
+    dev.medialife.driver.BusType bus = kernel.bus(UsbCore.NAME);
+    int i = usbInterface(driver);
+    if (d == null || bus == null || i < 0 || i >= d.interfaces().size()) {
+      return -Errno.ENODEV;
+    }
+    String intf = d.interfaces().get(i).device().name();
+    return bind ? bus.bind(driver, intf) : bus.unbind(driver, intf);
+  }
 }

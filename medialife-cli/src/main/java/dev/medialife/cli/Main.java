@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
         + "drive their drivers like userspace would, and watch the object lifetimes.",
     subcommands = {
       DemoCommand.class,
+      RunCommand.class,
       TopologyCommand.class,
       SymbolsCommand.class,
       CommandLine.HelpCommand.class
