@@ -1,5 +1,6 @@
 package dev.medialife.cli;
 
+import dev.medialife.driver.Device;
 import dev.medialife.driver.Kernel;
 import dev.medialife.driver.Module;
 import dev.medialife.driver.of.Of;
@@ -285,7 +286,17 @@ public final class Board implements AutoCloseable {
    */
   public @Nullable HantroDev vpu(VpuCore.Kind core) {
     PlatformDevice p = pdev(core);
-    return p == null ? null : HantroDriver.vpu(p);
+    return p == null ? null : bound(p.device(), HantroDev.class);
+  }
+
+  /**
+   * A device's driver data when it is the driver's state object. Mid-probe it can still be the
+   * {@code v4l2_device} that {@code v4l2_device_register} stored there, so the device counts as
+   * not bound yet rather than failing the caller.
+   */
+  private static <T> @Nullable T bound(Device dev, Class<T> type) {
+    Object data = dev.drvdata(Object.class);
+    return type.isInstance(data) ? type.cast(data) : null;
   }
 
   /**
@@ -361,7 +372,7 @@ public final class Board implements AutoCloseable {
    */
   public @Nullable Au0828Dev au0828() {
     UsbDevice d = usbDevice();
-    return d == null ? null : Au0828Driver.of(d.interfaces().get(0));
+    return d == null ? null : bound(d.interfaces().get(0).device(), Au0828Dev.class);
   }
 
   /**
@@ -372,7 +383,7 @@ public final class Board implements AutoCloseable {
   public @Nullable SndUsbChip sndChip() {
     UsbDevice d = usbDevice();
     return d == null || d.interfaces().size() < 2 ? null
-        : SndUsbAudioDriver.of(d.interfaces().get(1));
+        : bound(d.interfaces().get(1).device(), SndUsbChip.class);
   }
 
   private @Nullable UsbDevice usbDevice() {
@@ -417,12 +428,21 @@ public final class Board implements AutoCloseable {
 
   /**
    * Tears down in reverse boot order: stick out, drivers unregistered, tree depopulated. First
-   * it lets the decoders' schedulers go idle: a finished job leaves {@code job_work} queued to
+   * it waits for the cores' interrupt handlers to return and lets the decoders' schedulers go
+   * idle: a finished job leaves {@code job_work} queued to
    * try the next one, and {@code v4l2_m2m_release} frees the scheduler without flushing it (as
    * upstream), so removing a core with that work pending would be a use-after-free.
    */
   @Override
   public void close() {
+    Imx8mBoard s = soc;
+    if (s != null) {
+      // A reader wakes when the interrupt handler completes its buffers, before the handler
+      // schedules job_work for the next job: let the handlers return, so the flush below sees
+      // that work.
+      s.irqChip().synchronizeIrq(Imx8mSoc.G1_SPI);
+      s.irqChip().synchronizeIrq(Imx8mSoc.G2_SPI);
+    }
     if (hantro != null) {
       for (VpuCore.Kind k : VpuCore.Kind.values()) {
         HantroDev v = vpu(k);

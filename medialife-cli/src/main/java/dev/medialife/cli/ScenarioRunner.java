@@ -4,14 +4,12 @@ import dev.medialife.cli.Scenario.Count;
 import dev.medialife.cli.Scenario.Outcome;
 import dev.medialife.driver.File;
 import dev.medialife.driver.IoctlArg;
-import dev.medialife.driver.irq.IrqChip;
 import dev.medialife.driver.Task;
 import dev.medialife.drivers.au0828.Au0828Dev;
 import dev.medialife.drivers.hantro.HantroCodec;
 import dev.medialife.drivers.hantro.HantroDev;
 import dev.medialife.drivers.hantro.HantroMetrics;
 import dev.medialife.drivers.usbaudio.SndUsbChip;
-import dev.medialife.hw.imx8m.Imx8mSoc;
 import dev.medialife.hw.imx8m.VpuCore;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.config.PatchSwitch;
@@ -200,14 +198,6 @@ final class ScenarioRunner {
           }
           for (Task t : List.copyOf(tasks)) {
             t.exit();
-          }
-          if (b.kind().soc() != null) {
-            // A reader wakes when the interrupt handler completes its buffers, before that
-            // handler schedules job_work for the next job: let the handlers return, so that
-            // Board.close's flush of job_work sees that work (the scheduler's remove does not).
-            IrqChip gic = b.soc().irqChip();
-            gic.synchronizeIrq(Imx8mSoc.G1_SPI);
-            gic.synchronizeIrq(Imx8mSoc.G2_SPI);
           }
           progress.accept("tearing the board down");
           b.close();
@@ -860,15 +850,7 @@ final class ScenarioRunner {
     if (alias.startsWith("/dev/")) {
       return alias;
     }
-    String now;
-    try {
-      now = live(alias);
-    } catch (ClassCastException e) {
-      // Mid-probe the interface's (or platform device's) driver data is still the v4l2_device
-      // that v4l2_device_register put there, not the driver's state: not bound yet.
-      LOG.debug("{} is probing: {}", alias, e.getMessage());
-      now = null;
-    }
+    String now = live(alias);
     if (now != null) {
       lastPath.put(alias, now);
       return now;

@@ -52,7 +52,8 @@ final class Step {
   /** Race windows a {@code park} step can stop a thread in. */
   static final Set<String> WINDOWS = Set.of(MediaDevnode.WINDOW_IOCTL,
       VideoDevice.WINDOW_IOCTL_LOCK, VideoDevice.WINDOW_OPEN, VideoDevice.WINDOW_UNREGISTER,
-      HantroDriver.WINDOW_REMOVE_PUT, HantroDriver.WINDOW_LOOKUP,
+      HantroDriver.WINDOW_REMOVE_PUT, HantroDriver.WINDOW_LOOKUP, HantroDriver.WINDOW_M2M_STORE,
+      HantroDriver.WINDOW_SHARED_LOCK,
       MediaDeviceAllocator.WINDOW_RELEASE);
 
   /** Targets of bind and unbind. */
