@@ -16,6 +16,7 @@ import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.fault.FaultSweep;
 import dev.medialife.kernel.testing.Sanitized;
 import dev.medialife.v4l2.VideoDevice;
+import dev.medialife.v4l2.uapi.V4l2Capability;
 import dev.medialife.v4l2.uapi.V4l2Fmtdesc;
 import dev.medialife.v4l2.uapi.V4l2Format;
 import dev.medialife.v4l2.uapi.V4l2Requestbuffers;
@@ -76,6 +77,14 @@ class HantroFormatTest {
       assertEquals(List.of(HantroCodec.HEVC.fourcc(), HantroCodec.VP9.fourcc()),
           enumerate(t, f2, OUT));
       assertEquals(List.of(HantroCodec.NV12), enumerate(t, f1, CAP));
+      V4l2Capability cap = new V4l2Capability();
+      assertEquals(0, t.ioctl(f2, Videodev2.VIDIOC_QUERYCAP, cap), "QUERYCAP is mandatory");
+      assertEquals(HantroDriver.NAME, cap.driver);
+      VideoDevice node = bed.vpu(G2).decoderNode();
+      assertNotNull(node);
+      assertEquals(node.name(), cap.card);
+      assertEquals(Videodev2.V4L2_CAP_VIDEO_M2M | Videodev2.V4L2_CAP_STREAMING
+          | Videodev2.V4L2_CAP_EXT_PIX_FORMAT, cap.deviceCaps);
       V4l2Fmtdesc bad = new V4l2Fmtdesc();
       bad.type = OUT;
       bad.index = -1;
