@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       DemoCommand.class,
       TopologyCommand.class,
       SymbolsCommand.class,
+      StressCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {
