@@ -82,7 +82,7 @@ final class Stress {
 
   private static final long PACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
-  private static final int MEDIA_GONE_POLLS = 50;
+  private static final int MEDIA_GONE_POLLS = 100;
   private static final int PACE_CALLS_PER_TASK = 16;
   private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final int FAILURES_KEPT = 20;
@@ -136,14 +136,15 @@ final class Stress {
    * @param seed the seed
    * @param cycles control cycles run (one unbind and bind, or one unplug and plug)
    * @param calls system calls by call name
+   * @param callErrors failed system calls by call name and errno, e.g. "video QUERYCAP ENODEV"
    * @param control the control task's actions by name
    * @param failures invariant failures (all, not only those listed in the report)
    * @param programs the first steps each task chose, by task
    * @param tunerConflicts times the stick saw two users drive its tuner without arbitration
    */
   record Outcome(RunReport report, long seed, long cycles, Map<String, Long> calls,
-      Map<String, Long> control, long failures, List<List<String>> programs,
-      long tunerConflicts) {}
+      Map<String, Long> callErrors, Map<String, Long> control, long failures,
+      List<List<String>> programs, long tunerConflicts) {}
 
   private final Config config;
   private final Consumer<String> progress;
@@ -155,6 +156,7 @@ final class Stress {
   private final LongAdder total = new LongAdder();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> callErrors = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> control = new ConcurrentHashMap<>();
   private final AtomicLong cycles = new AtomicLong();
   private final AtomicLong queued = new AtomicLong();
@@ -274,6 +276,8 @@ final class Stress {
     calls.computeIfAbsent(call.label(), k -> new LongAdder()).increment();
     if (ret < 0) {
       errors.computeIfAbsent(Errno.name(ret), k -> new LongAdder()).increment();
+      callErrors.computeIfAbsent(call.label() + " " + Errno.name(ret), k -> new LongAdder())
+          .increment();
     }
   }
 
@@ -381,7 +385,8 @@ final class Stress {
     for (StressTask t : tasks) {
       programs.add(t.program());
     }
-    return new Outcome(report, config.seed(), cycles.get(), sorted(calls), sorted(control),
+    return new Outcome(report, config.seed(), cycles.get(), sorted(calls), sorted(callErrors),
+        sorted(control),
         failures.get(), programs, tunerConflicts);
   }
 
@@ -585,7 +590,8 @@ final class Stress {
       Task t = new Task(board.kernel(), "stress-control");
       int targets = cores.size() + (board.kind().hasStick() ? 1 : 0);
       try {
-        while (targets > 0 && !stopping()) {
+        while (targets > 0 && !stopping()
+            && (config.cycles() == 0 || cycles.get() < config.cycles())) {
           int pick = rng.nextInt(targets);
           pace();
           if (pick < cores.size()) {

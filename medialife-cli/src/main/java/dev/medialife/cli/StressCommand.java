@@ -195,6 +195,7 @@ final class StressCommand implements Callable<Integer> {
       root.put("tunerConflicts", o.tunerConflicts());
       root.set("control", mapper.valueToTree(o.control()));
       root.set("calls", mapper.valueToTree(o.calls()));
+      root.set("callErrors", mapper.valueToTree(o.callErrors()));
       out.println(mapper.writeValueAsString(root));
     } else {
       summary(out, o, tasks);
