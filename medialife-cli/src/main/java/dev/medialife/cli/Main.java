@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       RunCommand.class,
       TopologyCommand.class,
       SymbolsCommand.class,
+      StressCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

@@ -120,11 +120,26 @@ final class HantroBed implements AutoCloseable {
   void completeOne() {
     int before = finished();
     long schedBefore = schedulerFinishes();
+    long irqsBefore = irqsHandled();
     Sync.until(() -> core(G1).isDecoding() || core(G2).isDecoding(), "a decode in flight");
     clock.advance(DECODE);
     Sync.until(() -> finished() > before, "the job to finish");
     // The driver closes the interval just before the scheduler completes the buffers.
     Sync.until(() -> schedulerFinishes() > schedBefore, "the scheduler to finish the job");
+    // The scheduler counts the finish before it queues job_work for the next job, both from the
+    // interrupt handler: wait for the handler to return, so that close() flushes that work.
+    Sync.until(() -> irqsHandled() > irqsBefore, "the interrupt handler to return");
+  }
+
+  /** Interrupts the bound cores' handlers claimed and returned from. */
+  private long irqsHandled() {
+    long n = 0;
+    for (VpuCore.Kind k : VpuCore.Kind.values()) {
+      if (vpuOrNull(k) != null) {
+        n += board.irqChip().delivered(core(k).irq());
+      }
+    }
+    return n;
   }
 
   /** Jobs finished by the schedulers of the bound cores (one when they share). */
