@@ -78,8 +78,11 @@ public class DecodeBench {
   /** The booted SoC with the Hantro driver bound to both cores. */
   @State(Scope.Benchmark)
   public static class Bench {
-    /** Whether the sanitizers run. */
-    @Param({"off", "on"})
+    /**
+     * Which sanitizers run: {@code off}, {@code on} (all four), or {@code kasan} (KASAN alone,
+     * to see what the others add).
+     */
+    @Param({"off", "on", "kasan"})
     public String sanitizers = "off";
 
     /** Simulated decode time per frame, in milliseconds. */
@@ -100,8 +103,13 @@ public class DecodeBench {
     /** Boots the i.MX8MQ and binds Hantro, with the sanitizers as asked. */
     @Setup(Level.Trial)
     public void setUp() {
-      sanitizing = "on".equals(sanitizers) ? Sanitizing.with(SanitizerConfig.ALL)
-          : Sanitizing.off();
+      sanitizing =
+          switch (sanitizers) {
+            case "on" -> Sanitizing.with(SanitizerConfig.ALL);
+            case "kasan" -> Sanitizing.with(new SanitizerConfig(true, false, false, false));
+            case "off" -> Sanitizing.off();
+            default -> throw new IllegalArgumentException("sanitizers=" + sanitizers);
+          };
       Imx8mBoard b =
           Imx8mBoard.builder(Imx8mSoc.IMX8MQ).decodeTime(Duration.ofMillis(decodeMillis)).build();
       soc = b;
