@@ -79,10 +79,11 @@ public class DecodeBench {
   @State(Scope.Benchmark)
   public static class Bench {
     /**
-     * Which sanitizers run: {@code off}, {@code on} (all four), or {@code kasan} (KASAN alone,
-     * to see what the others add).
+     * Which sanitizers run: {@code off}, {@code on} (all four), and two extra cases that show
+     * where the cost is: {@code kasan} (KASAN alone) and {@code nostacks} (KASAN, kmemleak and
+     * lockdep without stack capture).
      */
-    @Param({"off", "on", "kasan"})
+    @Param({"off", "on", "kasan", "nostacks"})
     public String sanitizers = "off";
 
     /** Simulated decode time per frame, in milliseconds. */
@@ -107,6 +108,7 @@ public class DecodeBench {
           switch (sanitizers) {
             case "on" -> Sanitizing.with(SanitizerConfig.ALL);
             case "kasan" -> Sanitizing.with(new SanitizerConfig(true, false, false, false));
+            case "nostacks" -> Sanitizing.with(new SanitizerConfig(true, true, true, false));
             case "off" -> Sanitizing.off();
             default -> throw new IllegalArgumentException("sanitizers=" + sanitizers);
           };

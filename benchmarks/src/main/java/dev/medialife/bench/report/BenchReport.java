@@ -137,6 +137,10 @@ public final class BenchReport {
     rows.add(new Ratio("demo decode workload, KASAN only (extra row)", "itself, sanitizers off",
         2.0, "≤ 2.0×", s(r, "DecodeBench.decodeWorkload", "sanitizers", "kasan"),
         s(r, "DecodeBench.decodeWorkload", "sanitizers", "off")));
+    rows.add(new Ratio("demo decode workload, all but stack capture (extra row)",
+        "itself, sanitizers off", 2.0, "≤ 2.0×",
+        s(r, "DecodeBench.decodeWorkload", "sanitizers", "nostacks"),
+        s(r, "DecodeBench.decodeWorkload", "sanitizers", "off")));
     return rows;
   }
 
