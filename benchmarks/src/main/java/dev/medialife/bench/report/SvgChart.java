@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * A small hand-written SVG line chart: a logarithmic x axis (the scaling parameter), a linear y
- * axis from zero, one polyline per series with a point and a vertical error bar per measurement.
+ * axis from zero scaled on the scores, one polyline per series with a point and a vertical error
+ * bar per measurement (clipped to the plot; dashed when its top is cut off).
  */
 public final class SvgChart {
   /**
@@ -78,7 +79,7 @@ public final class SvgChart {
       for (Point p : s.points()) {
         xMin = Math.min(xMin, p.x());
         xMax = Math.max(xMax, p.x());
-        yMax = Math.max(yMax, p.y() + p.error());
+        yMax = Math.max(yMax, p.y());
       }
     }
     if (series.isEmpty()) {
@@ -88,7 +89,9 @@ public final class SvgChart {
     }
     double lx0 = Math.floor(Math.log10(xMin));
     double lx1 = Math.max(lx0 + 1, Math.ceil(Math.log10(xMax)));
-    double yTop = niceCeiling(yMax);
+    // Scaled on the scores, not on the error bars: under load a bar can be many times its score;
+    // bars are clipped to the plot, and a bar clipped at the top is drawn dashed.
+    double yTop = niceCeiling(yMax * 1.2);
     StringBuilder b = new StringBuilder();
     b.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     b.append(String.format(Locale.ROOT,
@@ -141,10 +144,13 @@ public final class SvgChart {
         double x = LEFT + (Math.log10(p.x()) - lx0) / (lx1 - lx0) * plotW;
         double y = TOP + plotH - p.y() / yTop * plotH;
         double e = p.error() / yTop * plotH;
+        double hi = Math.max(TOP, y - e);
+        double lo = Math.min(TOP + plotH, y + e);
         pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
         b.append(String.format(Locale.ROOT,
-            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>%n",
-            x, y - e, x, y + e, s.color()));
+            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                + "stroke-dasharray=\"%s\"/>%n",
+            x, hi, x, lo, s.color(), hi > y - e ? "3,2" : "none"));
         b.append(String.format(Locale.ROOT,
             "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%s: %s at %s</title>"
                 + "</circle>%n", x, y, s.color(), esc(s.name()), esc(Ratio.sig(p.y())),
