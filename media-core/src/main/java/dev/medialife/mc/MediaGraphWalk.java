@@ -147,7 +147,9 @@ public final class MediaGraphWalk {
 
   private boolean testAndSet(MediaEntity e) {
     int idx = e.internalIdx();
-    if (Warn.on(idx >= idxMax, "entity index " + idx + " beyond the walk's bitmap")) {
+    if (idx >= idxMax) {
+      // The message is built only here: this test runs for every entity a walk reaches.
+      Warn.warn("entity index " + idx + " beyond the walk's bitmap");
       return true;
     }
     boolean was = visited.get(idx);

@@ -3,6 +3,7 @@ package dev.medialife.m2m;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.Warn;
 import dev.medialife.kernel.config.PatchSwitch;
+import dev.medialife.kernel.debug.Sanitizers;
 import dev.medialife.kernel.fault.FaultInjection;
 import dev.medialife.kernel.locking.SpinLock;
 import dev.medialife.kernel.meta.JavaOnly;
@@ -17,9 +18,10 @@ import dev.medialife.v4l2.vb2.V4l2Buffer;
 import dev.medialife.v4l2.vb2.Vb2Buffer;
 import dev.medialife.v4l2.vb2.Vb2Queue;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -379,38 +381,52 @@ public final class V4l2M2mDev {
   }
 
   private void trace(String event, V4l2M2mCtx ctx) {
-    TraceRecorder.global()
-        .instant(
-            TRACE_CATEGORY,
-            event,
-            "v4l2_m2m_dev#" + id,
-            Map.of("sched", id, "ctx", ctx.id(), "owner", ctx.owner()));
+    TraceRecorder t = TraceRecorder.global();
+    if (!t.isEnabled()) {
+      return; // tracing off: do not build the event's arguments
+    }
+    t.instant(
+        TRACE_CATEGORY,
+        event,
+        "v4l2_m2m_dev#" + id,
+        Map.of("sched", id, "ctx", ctx.id(), "owner", ctx.owner()));
   }
 
-  /** Checks the scheduler invariants, with {@code jobSpinlock} held; a violation is a WARNING. */
+  /**
+   * Checks the scheduler invariants, with {@code jobSpinlock} held; a violation is a WARNING.
+   *
+   * <p>That the running context is the head of the queue is checked after every transition. The
+   * walk over the whole queue (no context twice, each with TRANS_QUEUED, at most one running) is a
+   * debug check, like the kernel's {@code CONFIG_DEBUG_LIST}: it runs only with lockdep on (the
+   * model's debug configuration, on in every test), because it costs time linear in the queue on
+   * every transition, and with thousands of contexts it would dominate the cost of a job. Messages
+   * are built only when a check fails.
+   */
   private void checkInvariantsLocked() {
     jobSpinlock.assertHeld();
+    V4l2M2mCtx c = curr;
+    if (c != null && !c.equals(jobQueue.peekFirst())) {
+      Warn.warn("v4l2-mem2mem invariant: curr_ctx is not the head of the job queue");
+    }
+    if (!Sanitizers.lockdep()) {
+      return;
+    }
     int running = 0;
-    List<V4l2M2mCtx> seen = new ArrayList<>();
-    for (V4l2M2mCtx c : jobQueue) {
-      boolean dup = false;
-      for (V4l2M2mCtx s : seen) {
-        dup |= s.equals(c);
+    Set<V4l2M2mCtx> seen = new HashSet<>();
+    for (V4l2M2mCtx q : jobQueue) {
+      if (!seen.add(q)) {
+        Warn.warn("v4l2-mem2mem invariant: " + q + " is on the job queue twice");
       }
-      Warn.on(dup, "v4l2-mem2mem invariant: " + c + " is on the job queue twice");
-      seen.add(c);
-      Warn.on(
-          (c.jobFlags & V4l2M2mCtx.TRANS_QUEUED) == 0,
-          "v4l2-mem2mem invariant: " + c + " is on the job queue without TRANS_QUEUED");
-      if ((c.jobFlags & V4l2M2mCtx.TRANS_RUNNING) != 0) {
+      if ((q.jobFlags & V4l2M2mCtx.TRANS_QUEUED) == 0) {
+        Warn.warn("v4l2-mem2mem invariant: " + q + " is on the job queue without TRANS_QUEUED");
+      }
+      if ((q.jobFlags & V4l2M2mCtx.TRANS_RUNNING) != 0) {
         running++;
       }
     }
-    Warn.on(running > 1, "v4l2-mem2mem invariant: " + running + " jobs running at once");
-    V4l2M2mCtx c = curr;
-    Warn.on(
-        c != null && !c.equals(jobQueue.peekFirst()),
-        "v4l2-mem2mem invariant: curr_ctx is not the head of the job queue");
+    if (running > 1) {
+      Warn.warn("v4l2-mem2mem invariant: " + running + " jobs running at once");
+    }
   }
 
   /**
