@@ -877,7 +877,7 @@ public final class HantroDriver {
 
   private static V4l2IoctlOps ioctls(HantroDev vpu) {
     return new V4l2M2mIoctlOps() {
-      /** {@code vidioc_querycap}: the driver's name and the node's; the core adds the caps. */
+      // vidioc_querycap: the driver's name and the node's; the core adds the caps.
       @Override
       public int querycap(File file, @Nullable V4l2Fh fh, V4l2Capability cap) {
         cap.driver = NAME;
