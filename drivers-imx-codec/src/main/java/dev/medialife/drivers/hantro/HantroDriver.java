@@ -40,6 +40,7 @@ import dev.medialife.v4l2.V4l2Fh;
 import dev.medialife.v4l2.V4l2FileOperations;
 import dev.medialife.v4l2.V4l2IoctlOps;
 import dev.medialife.v4l2.VideoDevice;
+import dev.medialife.v4l2.uapi.V4l2Capability;
 import dev.medialife.v4l2.uapi.V4l2Fmtdesc;
 import dev.medialife.v4l2.uapi.V4l2Format;
 import dev.medialife.v4l2.uapi.Videodev2;
@@ -813,6 +814,15 @@ public final class HantroDriver {
 
   private static V4l2IoctlOps ioctls(HantroDev vpu) {
     return new V4l2M2mIoctlOps() {
+      /** {@code vidioc_querycap}: the driver's name and the node's name as the card. */
+      @Override
+      public int querycap(File file, @Nullable V4l2Fh fh, V4l2Capability cap) {
+        VideoDevice node = vpu.decoderNode();
+        cap.driver = NAME;
+        cap.card = node == null ? vpu.name() : node.name();
+        return 0;
+      }
+
       @Override
       public int enumFmtVidOut(File file, @Nullable V4l2Fh fh, V4l2Fmtdesc f) {
         List<HantroCodec> codecs = vpu.variant.codecs();

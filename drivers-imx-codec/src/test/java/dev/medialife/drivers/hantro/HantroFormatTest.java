@@ -16,6 +16,7 @@ import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.fault.FaultSweep;
 import dev.medialife.kernel.testing.Sanitized;
 import dev.medialife.v4l2.VideoDevice;
+import dev.medialife.v4l2.uapi.V4l2Capability;
 import dev.medialife.v4l2.uapi.V4l2Fmtdesc;
 import dev.medialife.v4l2.uapi.V4l2Format;
 import dev.medialife.v4l2.uapi.V4l2Requestbuffers;
@@ -80,6 +81,10 @@ class HantroFormatTest {
       bad.type = OUT;
       bad.index = -1;
       assertEquals(-Errno.EINVAL, t.ioctl(f1, Videodev2.VIDIOC_ENUM_FMT, bad));
+      V4l2Capability cap = new V4l2Capability();
+      assertEquals(0, t.ioctl(f2, Videodev2.VIDIOC_QUERYCAP, cap));
+      assertEquals(HantroDriver.NAME, cap.driver);
+      assertEquals("imx8mq-vpu-g2-dec", cap.card, "the card is the node's name");
       assertEquals(0, t.close(f1));
       assertEquals(0, t.close(f2));
     }
