@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * {@code open_loop_test.sh N}: runs media_device_open.c on /dev/mediaN over and over, each time
  * open, one MEDIA_IOC_DEVICE_INFO and close, counting what each call returned. The shell loop is
  * endless; this one stops once told to and at least {@code min} rounds have run, and after {@code
- * max} rounds in any case.
+ * max} rounds in any case ({@link #stopped()} tells which).
  */
 final class OpenLoop implements Runnable {
   final String path;
@@ -83,6 +83,11 @@ final class OpenLoop implements Runnable {
       models.add(info.model + "/" + info.driver);
     }
     closes.add(task.close(fd));
+  }
+
+  /** Whether the loop ended because it was told to, not at its bound. */
+  boolean stopped() {
+    return stop.get() && rounds.get() < max;
   }
 
   /** Whether every call gave an outcome media_device_open.c documents. */
