@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the device out (the stick), then binds or plugs it back.
  *
  * <p>The program's ten-second sleeps become latches: the loop runs {@value #CALLS} calls before the
- * removal, keeps calling while the control thread removes the target (the calls race the unbind),
+ * removal, keeps calling while the control thread removes the target (the calls race the removal;
+ * on a Hantro core only between calls, see {@link Rig}),
  * runs {@value #CALLS} more once the removal returned and {@value #CALLS} more after the target is
  * back. Every call before the removal succeeds with the target's model and driver; from the first
  * EIO on, every call fails with EIO, the rebound device included (the descriptor belongs to the
@@ -73,13 +74,13 @@ class MediaDeviceTest {
       AtomicReference<@Nullable Throwable> crash = new AtomicReference<>();
       Thread loop = Sync.start("media_device_test", () -> {
         try {
-          phases.add(calls(task, fd, target, CALLS, null));
+          phases.add(calls(rig, task, fd, CALLS, null));
           ranBefore.countDown();
-          phases.add(calls(task, fd, target, RACING_MAX, removed));
-          phases.add(calls(task, fd, target, CALLS, null));
+          phases.add(calls(rig, task, fd, RACING_MAX, removed));
+          phases.add(calls(rig, task, fd, CALLS, null));
           ranAfter.countDown();
           Sync.await(restored, "the target back");
-          phases.add(calls(task, fd, target, CALLS, null));
+          phases.add(calls(rig, task, fd, CALLS, null));
         } catch (RuntimeException | Error e) {
           crash.set(e);
           ranBefore.countDown();
@@ -163,12 +164,13 @@ class MediaDeviceTest {
    * Issues DEVICE_INFO {@code max} times, or until {@code until} opens (checked before each call)
    * if it is given.
    */
-  private static List<Call> calls(Task task, int fd, Target target, int max,
+  private static List<Call> calls(Rig rig, Task task, int fd, int max,
       @Nullable CountDownLatch until) {
+    Target target = rig.target;
     List<Call> out = new ArrayList<>();
     for (int i = 0; i < max && (until == null || until.getCount() > 0); i++) {
       MediaDeviceInfo info = new MediaDeviceInfo();
-      int ret = task.ioctl(fd, MediaUapi.MEDIA_IOC_DEVICE_INFO, info);
+      int ret = rig.ioctl(task, fd, MediaUapi.MEDIA_IOC_DEVICE_INFO, info);
       out.add(new Call(ret, ret == 0 && target.model().equals(info.model)
           && target.driver().equals(info.driver)));
     }

@@ -1,7 +1,6 @@
 package dev.medialife.it.selftests;
 
 import dev.medialife.driver.File;
-import dev.medialife.driver.Kernel;
 import dev.medialife.driver.Task;
 import dev.medialife.kernel.Errno;
 import dev.medialife.mc.uapi.MediaDeviceInfo;
@@ -30,6 +29,7 @@ final class OpenLoop implements Runnable {
   final AtomicInteger rounds = new AtomicInteger();
   final AtomicReference<@Nullable Throwable> crash = new AtomicReference<>();
 
+  private final Rig rig;
   private final Task task;
   private final AtomicBoolean stop;
   private final CountDownLatch started;
@@ -39,16 +39,17 @@ final class OpenLoop implements Runnable {
   /**
    * A loop on one node number.
    *
-   * @param kernel the machine
+   * @param rig the machine
    * @param n the media node number
    * @param stop set by the control thread when its cycles are done
    * @param started counted down after the first round
    * @param min rounds to run at least
    * @param max rounds to run at most
    */
-  OpenLoop(Kernel kernel, int n, AtomicBoolean stop, CountDownLatch started, int min, int max) {
+  OpenLoop(Rig rig, int n, AtomicBoolean stop, CountDownLatch started, int min, int max) {
     this.path = "/dev/media" + n;
-    this.task = new Task(kernel, "media_device_open");
+    this.rig = rig;
+    this.task = new Task(rig.kernel(), "media_device_open");
     this.stop = stop;
     this.started = started;
     this.min = min;
@@ -79,7 +80,7 @@ final class OpenLoop implements Runnable {
       return;
     }
     MediaDeviceInfo info = new MediaDeviceInfo();
-    if (ioctls.add(task.ioctl(fd, MediaUapi.MEDIA_IOC_DEVICE_INFO, info)) == 0) {
+    if (ioctls.add(rig.ioctl(task, fd, MediaUapi.MEDIA_IOC_DEVICE_INFO, info)) == 0) {
       models.add(info.model + "/" + info.driver);
     }
     closes.add(task.close(fd));

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.medialife.cli.Board;
 import dev.medialife.driver.BusType;
+import dev.medialife.driver.IoctlArg;
 import dev.medialife.driver.Kernel;
+import dev.medialife.driver.Task;
 import dev.medialife.driver.usb.UsbCore;
 import dev.medialife.drivers.au0828.Au0828Dev;
 import dev.medialife.drivers.hantro.HantroDev;
@@ -17,6 +19,9 @@ import dev.medialife.mc.MediaDevice;
 import dev.medialife.mc.MediaDevnode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,6 +35,15 @@ import org.jspecify.annotations.Nullable;
  * keeps alive on its own. Under the lifetime rules the devnode would be embedded in that freed
  * memory. The stick's media device comes from the allocator, which frees it from the media
  * device's release callback, so the stick runs under the lifetime rules (the default).
+ *
+ * <p>Mainline leaves a window between the devnode's REGISTERED check and the ioctl's use of the
+ * media device: a call that passed the check while the unbind runs reaches the freed {@code
+ * hantro_dev} (reference §5.2). {@code MediaDeviceOpenTest} pins that race deterministically. So
+ * that the Hantro runs check everything else without hitting it by chance, their media ioctls
+ * ({@link #ioctl}) and the operator's actions ({@link #remove}, {@link #restore}, {@link
+ * #unbind}, {@link #bind}) exclude each other through a fair read-write lock; opens and closes
+ * still race the unbind freely. The stick's runs take no lock: under the lifetime rules the
+ * unregister itself waits for the calls in flight.
  */
 final class Rig implements AutoCloseable {
   /** The au0828 driver's name on the USB bus. */
@@ -46,6 +60,7 @@ final class Rig implements AutoCloseable {
 
   final Target target;
   final Board board;
+  private final ReentrantReadWriteLock mainlineWindow = new ReentrantReadWriteLock(true);
 
   private Rig(Target target, Board board) {
     this.target = target;
@@ -119,6 +134,49 @@ final class Rig implements AutoCloseable {
   }
 
   /**
+   * A media ioctl of a task, kept out of the operator's actions on a Hantro target.
+   *
+   * @return the ioctl's result
+   */
+  int ioctl(Task task, int fd, int cmd, IoctlArg<?> arg) {
+    return guarded(mainlineWindow.readLock(), () -> task.ioctl(fd, cmd, arg));
+  }
+
+  private int operator(IntSupplier action) {
+    return guarded(mainlineWindow.writeLock(), action);
+  }
+
+  private int guarded(Lock lock, IntSupplier body) {
+    if (!target.hantro()) {
+      return body.getAsInt();
+    }
+    lock.lock();
+    try {
+      return body.getAsInt();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Unbinds a decoder core through hantro-vpu's sysfs {@code unbind}.
+   *
+   * @return 0 or a negative errno
+   */
+  int unbind(VpuCore.Kind core) {
+    return operator(() -> board.unbind(core));
+  }
+
+  /**
+   * Binds a decoder core through hantro-vpu's sysfs {@code bind}.
+   *
+   * @return 0 or a negative errno
+   */
+  int bind(VpuCore.Kind core) {
+    return operator(() -> board.bind(core));
+  }
+
+  /**
    * Takes the target away: sysfs unbind of the core, unbind of au0828 then snd-usb-audio, or the
    * stick pulled out.
    *
@@ -126,7 +184,7 @@ final class Rig implements AutoCloseable {
    */
   int remove() {
     if (target.hantro()) {
-      return board.unbind(core());
+      return unbind(core());
     }
     if (target.unplug()) {
       return board.unplug();
@@ -142,7 +200,7 @@ final class Rig implements AutoCloseable {
    */
   int restore() {
     if (target.hantro()) {
-      return board.bind(core());
+      return bind(core());
     }
     if (target.unplug()) {
       int devnum = board.plug();

@@ -26,7 +26,10 @@
  *       loop (and unplug/replug for the stick) against a kept descriptor and six open loops.
  * </ul>
  *
- * <p>The Hantro targets run without the media lifetime rules, as mainline (see {@code Rig}).
+ * <p>The Hantro targets run without the media lifetime rules, as mainline, because the Hantro
+ * driver keeps its media device in device-managed memory; their media ioctls are kept out of the
+ * unbind itself, since mainline's window between the REGISTERED check and the use of the media
+ * device is a real race (pinned on its own in {@code MediaDeviceOpenTest}). See {@code Rig}.
  */
 @NullMarked
 package dev.medialife.it.selftests;
