@@ -75,10 +75,16 @@ final class Rig implements AutoCloseable {
    * @throws Board.BootException if the board does not boot
    */
   static Rig boot(Target target) throws Board.BootException {
-    if (target.hantro()) {
-      PatchSwitch.MEDIA_LIFETIME.set(false);
+    if (!target.hantro()) {
+      return new Rig(target, Board.boot(target.board()));
     }
-    return new Rig(target, Board.boot(target.board()));
+    PatchSwitch.MEDIA_LIFETIME.set(false);
+    try {
+      return new Rig(target, Board.boot(target.board()));
+    } catch (Board.BootException | RuntimeException e) {
+      PatchSwitch.resetAll();
+      throw e;
+    }
   }
 
   static <T> T notNull(@Nullable T value, String what) {
@@ -216,9 +222,14 @@ final class Rig implements AutoCloseable {
     assertEquals(0, restore(), target + ": restore");
   }
 
+  /** Tears the board down and puts the patch switches back to their defaults. */
   @Override
   public void close() {
-    board.close();
+    try {
+      board.close();
+    } finally {
+      PatchSwitch.resetAll();
+    }
   }
 
   @Override
