@@ -814,7 +814,7 @@ public final class HantroDriver {
 
   private static V4l2IoctlOps ioctls(HantroDev vpu) {
     return new V4l2M2mIoctlOps() {
-      /** {@code vidioc_querycap}: the driver's name and the node's name as the card. */
+      // vidioc_querycap: the driver's name, and the node's name as the card.
       @Override
       public int querycap(File file, @Nullable V4l2Fh fh, V4l2Capability cap) {
         VideoDevice node = vpu.decoderNode();
