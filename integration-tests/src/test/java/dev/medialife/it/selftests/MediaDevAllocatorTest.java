@@ -20,6 +20,7 @@ import dev.medialife.mc.MediaDevice;
 import dev.medialife.mc.uapi.MediaDeviceInfo;
 import dev.medialife.mc.uapi.MediaUapi;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,7 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * test also checks what the script cannot see: the allocator's instance (one list entry, the same
  * media device in both drivers, a fresh one after both left), its reference count, and the module
  * pin the second user holds on the first user's module. The script unbinds the media driver
- * first; the test also runs it with the two drivers' roles swapped in steps 1 to 3.
+ * first; the test also runs it with the two drivers' roles swapped in steps 1 to 3. A last test
+ * tries rmmod, as regression_test.txt suggests: the pin makes the owner's module refuse to go.
  */
 @Sanitized
 @Timeout(30)
@@ -113,6 +115,33 @@ class MediaDevAllocatorTest {
       assertEquals(entities, fresh.entities().size());
       assertEquals(1, pinned.refcount(), "one pin, however often the users came and went");
       assertEquals(0, (mediaFirst ? sndUsbAudio : au0828).refcount());
+    }
+  }
+
+  /**
+   * regression_test.txt's "also try rmmod": the module of the media device's owner cannot be
+   * unloaded while the other driver uses the shared media device (the pin taken in {@code
+   * media_device_usb_allocate}); the other module can, and then the owner's too, the last one
+   * taking the media device with it.
+   */
+  @Test
+  void rmmodOfTheOwnersModuleIsRefusedWhileTheOtherDriverPinsIt() throws Exception {
+    try (Rig rig = Rig.boot(Target.STICK_UNBIND)) {
+      Module au0828 = owner(rig, Rig.AU0828);
+      Module sndUsbAudio = owner(rig, Rig.SND_USB_AUDIO);
+      MediaDevice mdev = shared(rig);
+      String path = present(rig, Target.STICK_DRIVER);
+      assertEquals(-Errno.EBUSY, au0828.unload(), "rmmod au0828: in use by snd-usb-audio");
+      assertEquals(Module.State.LIVE, au0828.state());
+      assertSame(mdev, shared(rig));
+      assertEquals(0, sndUsbAudio.unload(), "rmmod snd_usb_audio");
+      assertEquals(path, present(rig, Target.STICK_DRIVER), "au0828 still holds it");
+      assertEquals(1, MediaDeviceAllocator.refcount(mdev));
+      assertEquals(0, au0828.refcount(), "the pin went with snd-usb-audio's delete");
+      assertEquals(0, au0828.unload(), "rmmod au0828");
+      assertGone(rig, path);
+      assertEquals(0, MediaDeviceAllocator.instances(rig.kernel()));
+      assertFalse(mdev.mem().isLive());
     }
   }
 
