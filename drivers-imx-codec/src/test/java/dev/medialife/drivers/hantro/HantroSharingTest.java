@@ -181,13 +181,7 @@ class HantroSharingTest {
       assertEquals(0, bed.unbind(G1));
       V4l2M2mDev m2m = bed.m2m(G2);
       assertEquals(1, m2m.refcount());
-      AtomicInteger g1Probe = new AtomicInteger(1);
-      RaceWindow.arm(HantroDriver.WINDOW_REMOVE_PUT, () -> {
-        Thread t = Sync.start("probe-g1", () -> g1Probe.set(bed.bind(G1)));
-        Sync.join(t);
-      });
-      assertEquals(0, bed.unbind(G2));
-      assertEquals(0, g1Probe.get());
+      probeG1InsideTheRemoveOfG2(bed, HantroDriver.WINDOW_REMOVE_PUT);
       assertFalse(m2m.mem().isLive());
       assertSame(m2m, bed.m2m(G1), "G1 shares a scheduler that no longer exists");
       assertTrue(SanitizerScope.current().reports().stream()
@@ -237,13 +231,7 @@ class HantroSharingTest {
     try (HantroBed bed = new HantroBed(Imx8mSoc.IMX8MQ)) {
       assertEquals(0, bed.unbind(G1));
       V4l2M2mDev old = bed.m2m(G2);
-      AtomicInteger g1Probe = new AtomicInteger(1);
-      RaceWindow.arm(HantroDriver.WINDOW_REMOVE_PUT, () -> {
-        Thread t = Sync.start("probe-g1", () -> g1Probe.set(bed.bind(G1)));
-        Sync.join(t);
-      });
-      assertEquals(0, bed.unbind(G2));
-      assertEquals(0, g1Probe.get());
+      probeG1InsideTheRemoveOfG2(bed, HantroDriver.WINDOW_REMOVE_PUT);
       assertFalse(old.mem().isLive(), "G2's put freed its scheduler");
       V4l2M2mDev fresh = bed.m2m(G1);
       assertNotSame(old, fresh);
@@ -261,17 +249,22 @@ class HantroSharingTest {
     try (HantroBed bed = new HantroBed(Imx8mSoc.IMX8MQ)) {
       assertEquals(0, bed.unbind(G1));
       V4l2M2mDev m2m = bed.m2m(G2);
-      AtomicInteger g1Probe = new AtomicInteger(1);
-      RaceWindow.arm(HantroDriver.WINDOW_SHARED_LOCK, () -> {
-        Thread t = Sync.start("probe-g1", () -> g1Probe.set(bed.bind(G1)));
-        Sync.join(t);
-      });
-      assertEquals(0, bed.unbind(G2));
-      assertEquals(0, g1Probe.get());
+      probeG1InsideTheRemoveOfG2(bed, HantroDriver.WINDOW_SHARED_LOCK);
       assertTrue(m2m.mem().isLive());
       assertSame(m2m, bed.m2m(G1));
       assertEquals(1, m2m.refcount(), "G1's reference; G2's was put");
     }
+  }
+
+  /**
+   * Unbinds G2 while G1's whole probe runs inside {@code window} of G2's remove; both succeed.
+   */
+  private static void probeG1InsideTheRemoveOfG2(HantroBed bed, String window) {
+    AtomicInteger g1Probe = new AtomicInteger(1);
+    RaceWindow.arm(window,
+        () -> Sync.join(Sync.start("probe-g1", () -> g1Probe.set(bed.bind(G1)))));
+    assertEquals(0, bed.unbind(G2));
+    assertEquals(0, g1Probe.get(), "G1's probe");
   }
 
   /** The probe's objects: a decoder node and the MC objects Hantro builds itself. */

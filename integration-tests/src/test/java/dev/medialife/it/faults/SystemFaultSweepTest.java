@@ -14,6 +14,7 @@ import dev.medialife.drivers.usbaudio.SndPcm;
 import dev.medialife.drivers.usbaudio.SndPcmHwParams;
 import dev.medialife.drivers.usbaudio.SndUsbChip;
 import dev.medialife.hw.imx8m.VpuCore;
+import dev.medialife.it.Decoding;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.fault.FaultSweep;
 import dev.medialife.kernel.testing.Sanitized;
@@ -26,7 +27,6 @@ import dev.medialife.mc.uapi.MediaV2Link;
 import dev.medialife.mc.uapi.MediaV2Pad;
 import dev.medialife.mc.uapi.MediaV2Topology;
 import dev.medialife.v4l2.VideoDevice;
-import dev.medialife.v4l2.uapi.V4l2Format;
 import dev.medialife.v4l2.uapi.V4l2Int;
 import dev.medialife.v4l2.uapi.V4l2Requestbuffers;
 import dev.medialife.v4l2.uapi.Videodev2;
@@ -112,21 +112,7 @@ class SystemFaultSweepTest {
     if (fd < 0) {
       return fd;
     }
-    V4l2Format f = new V4l2Format();
-    f.type = OUT;
-    f.pixelformat = HantroCodec.H264.fourcc();
-    f.width = 1280;
-    f.height = 720;
-    int ret = t.ioctl(fd, Videodev2.VIDIOC_S_FMT, f);
-    for (int type : new int[] {OUT, CAP}) {
-      V4l2Requestbuffers r = new V4l2Requestbuffers();
-      r.type = type;
-      r.memory = MMAP;
-      r.count = 2;
-      ret = ret < 0 ? ret : t.ioctl(fd, Videodev2.VIDIOC_REQBUFS, r);
-    }
-    ret = ret < 0 ? ret : t.ioctl(fd, Videodev2.VIDIOC_STREAMON, new V4l2Int(OUT));
-    ret = ret < 0 ? ret : t.ioctl(fd, Videodev2.VIDIOC_STREAMON, new V4l2Int(CAP));
+    int ret = Decoding.start(t, fd, HantroCodec.H264, 2);
     ret = ret < 0 ? ret : t.ioctl(fd, Videodev2.VIDIOC_QBUF, new V4l2Buffer(0, CAP, MMAP));
     V4l2Buffer out = new V4l2Buffer(0, OUT, MMAP);
     out.bytesused = 4096;

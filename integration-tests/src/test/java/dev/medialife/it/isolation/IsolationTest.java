@@ -14,6 +14,7 @@ import dev.medialife.drivers.usbaudio.SndPcm;
 import dev.medialife.drivers.usbaudio.SndPcmHwParams;
 import dev.medialife.drivers.usbaudio.SndUsbChip;
 import dev.medialife.hw.imx8m.VpuCore;
+import dev.medialife.it.Decoding;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.testing.Sanitized;
 import dev.medialife.kernel.testing.Sync;
@@ -25,7 +26,6 @@ import dev.medialife.mc.uapi.MediaDeviceInfo;
 import dev.medialife.mc.uapi.MediaUapi;
 import dev.medialife.v4l2.VideoDevice;
 import dev.medialife.v4l2.uapi.V4l2Capability;
-import dev.medialife.v4l2.uapi.V4l2Format;
 import dev.medialife.v4l2.uapi.V4l2Int;
 import dev.medialife.v4l2.uapi.V4l2Requestbuffers;
 import dev.medialife.v4l2.uapi.V4l2Tuner;
@@ -170,21 +170,7 @@ class IsolationTest {
     if (fd < 0) {
       return "open " + Errno.describe(fd);
     }
-    V4l2Format f = new V4l2Format();
-    f.type = OUT;
-    f.pixelformat = s.codec().fourcc();
-    f.width = 1280;
-    f.height = 720;
-    int ret = t.ioctl(fd, Videodev2.VIDIOC_S_FMT, f);
-    for (int type : new int[] {OUT, CAP}) {
-      V4l2Requestbuffers r = new V4l2Requestbuffers();
-      r.type = type;
-      r.memory = MMAP;
-      r.count = 2;
-      ret = ret < 0 ? ret : t.ioctl(fd, Videodev2.VIDIOC_REQBUFS, r);
-    }
-    ret = ret < 0 ? ret : t.ioctl(fd, Videodev2.VIDIOC_STREAMON, new V4l2Int(OUT));
-    ret = ret < 0 ? ret : t.ioctl(fd, Videodev2.VIDIOC_STREAMON, new V4l2Int(CAP));
+    int ret = Decoding.start(t, fd, s.codec(), 2);
     if (ret < 0) {
       return "setup " + Errno.describe(ret);
     }
