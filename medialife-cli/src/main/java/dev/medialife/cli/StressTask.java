@@ -27,6 +27,7 @@ import dev.medialife.v4l2.uapi.V4l2Tuner;
 import dev.medialife.v4l2.uapi.Videodev2;
 import dev.medialife.v4l2.vb2.V4l2Buffer;
 import dev.medialife.v4l2.vb2.Vb2Queue;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.EnumMap;
@@ -129,6 +130,9 @@ final class StressTask implements Runnable {
     }
   }
 
+  /** How many of a descriptor's last calls a failure message shows. */
+  static final int HISTORY = 16;
+
   /** One descriptor slot: what the task knows of the file it holds. */
   private static final class Slot {
     int fd = -1;
@@ -140,7 +144,18 @@ final class StressTask implements Runnable {
     final int[] buffers = new int[2];
     final List<Integer> entities = new ArrayList<>();
 
+    /** The last calls made on this descriptor, with their results, for failure messages. */
+    final ArrayDeque<String> history = new ArrayDeque<>();
+
+    void note(String what) {
+      if (history.size() == HISTORY) {
+        history.removeFirst();
+      }
+      history.addLast(what);
+    }
+
     void reset() {
+      history.clear();
       fd = -1;
       gone = false;
       core = null;
@@ -308,6 +323,7 @@ final class StressTask implements Runnable {
     slot.fd = fd;
     slot.core = o.core();
     slot.path = path;
+    slot.note("open " + path + " -> fd " + fd);
     slot.decoder = stress.nodes().decoders().contains(path);
     return true;
   }
@@ -338,6 +354,9 @@ final class StressTask implements Runnable {
    */
   private int check(@Nullable Slot slot, StressCall call, int ret) {
     stress.count(call, ret);
+    if (slot != null) {
+      slot.note(call.label() + " " + Errno.describe(ret));
+    }
     if (!call.allows(ret)) {
       stress.fail(where() + ": " + call.label() + " returned " + Errno.describe(ret)
           + ", outside " + call.describeAllowed());
@@ -535,6 +554,7 @@ final class StressTask implements Runnable {
         stress.fail(where() + ": QBUF accepted buffer " + index + " while it was queued");
       } else {
         q.set(index);
+        slot.note("  queued " + type + "#" + index);
         stress.buffersQueued(1);
       }
     }
@@ -547,9 +567,11 @@ final class StressTask implements Runnable {
     if (ret == 0) {
       BitSet q = slot.inFlight[queue(type)];
       if (b.index < 0 || !q.get(b.index)) {
-        stress.fail(where() + ": DQBUF returned buffer " + b.index + ", which was not queued");
+        stress.fail(where() + ": DQBUF returned buffer " + b.index + ", which was not queued"
+            + " (fd " + slot.fd + " on " + slot.path + ", last calls: " + slot.history + ")");
       } else {
         q.clear(b.index);
+        slot.note("  dequeued " + type + "#" + b.index);
         stress.buffersReturned(1, false);
       }
     }
