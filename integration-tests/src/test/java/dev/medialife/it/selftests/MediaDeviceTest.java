@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.medialife.allocator.MediaDeviceAllocator;
@@ -13,7 +12,6 @@ import dev.medialife.driver.Task;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.mm.Allocation;
 import dev.medialife.kernel.testing.Sanitized;
-import dev.medialife.kernel.testing.Sync;
 import dev.medialife.mc.MediaDevice;
 import dev.medialife.mc.MediaDevnode;
 import dev.medialife.mc.uapi.MediaDeviceInfo;
@@ -21,7 +19,6 @@ import dev.medialife.mc.uapi.MediaUapi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,45 +63,17 @@ class MediaDeviceTest {
       int fd = task.open(path, File.O_RDWR);
       assertTrue(fd >= 0, "open " + path + ": " + Errno.describe(fd));
 
-      CountDownLatch ranBefore = new CountDownLatch(1);
-      CountDownLatch removed = new CountDownLatch(1);
-      CountDownLatch ranAfter = new CountDownLatch(1);
-      CountDownLatch restored = new CountDownLatch(1);
-      List<List<Call>> phases = new ArrayList<>();
-      AtomicReference<@Nullable Throwable> crash = new AtomicReference<>();
-      Thread loop = Sync.start("media_device_test", () -> {
-        try {
-          phases.add(calls(rig, task, fd, CALLS, null));
-          ranBefore.countDown();
-          phases.add(calls(rig, task, fd, RACING_MAX, removed));
-          phases.add(calls(rig, task, fd, CALLS, null));
-          ranAfter.countDown();
-          Sync.await(restored, "the target back");
-          phases.add(calls(rig, task, fd, CALLS, null));
-        } catch (RuntimeException | Error e) {
-          crash.set(e);
-          ranBefore.countDown();
-          ranAfter.countDown();
-        }
-      });
+      KeptFdLoop.Phases<Call> phases = KeptFdLoop.run("media_device_test", rig, target, CALLS,
+          RACING_MAX, (max, until) -> calls(rig, task, fd, max, until),
+          () -> {
+            assertEquals(-Errno.ENOENT, task.open(path, File.O_RDWR), "the node is gone");
+          });
 
-      Sync.await(ranBefore, "the calls before the removal");
-      assertEquals(0, rig.remove(), "remove " + target);
-      removed.countDown();
-      Sync.await(ranAfter, "the calls after the removal");
-      assertEquals(-Errno.ENOENT, task.open(path, File.O_RDWR), "the node is gone");
-      assertEquals(0, rig.restore(), "restore " + target);
-      restored.countDown();
-      Sync.join(loop);
-      assertNull(crash.get(), "the loop ran through");
-      assertEquals(4, phases.size());
-
-      List<Call> before = phases.get(0);
-      assertEquals(CALLS, before.size());
+      List<Call> before = phases.before();
       assertTrue(before.stream().allMatch(c -> c.ret() == 0 && c.identity()),
           "before the removal every call succeeds with model " + target.model() + " and driver "
               + target.driver() + ": " + before);
-      List<Call> racing = phases.get(1);
+      List<Call> racing = phases.racing();
       int firstEio = -1;
       for (int i = 0; i < racing.size(); i++) {
         Call c = racing.get(i);
@@ -115,8 +84,7 @@ class MediaDeviceTest {
             "while the removal runs: successes, then EIO only; call " + i + " gave "
                 + Errno.describe(c.ret()));
       }
-      for (List<Call> after : phases.subList(2, 4)) {
-        assertEquals(CALLS, after.size());
+      for (List<Call> after : List.of(phases.after(), phases.restored())) {
         assertTrue(after.stream().allMatch(c -> c.ret() == -Errno.EIO),
             "after the removal, rebound or not, every call fails with EIO");
       }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.medialife.cli.Board;
@@ -19,7 +18,6 @@ import dev.medialife.hw.imx8m.VpuCore;
 import dev.medialife.hw.usbtv.UsbTvStick;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.testing.Sanitized;
-import dev.medialife.kernel.testing.Sync;
 import dev.medialife.mc.MediaDevice;
 import dev.medialife.mc.MediaEntity;
 import dev.medialife.mc.MediaPipeline;
@@ -31,7 +29,6 @@ import dev.medialife.v4l2.uapi.Videodev2;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -74,46 +71,18 @@ class VideoDeviceTest {
       int fd = task.open(path, File.O_RDWR);
       assertTrue(fd >= 0, "open " + path + ": " + Errno.describe(fd));
 
-      CountDownLatch ranBefore = new CountDownLatch(1);
-      CountDownLatch removed = new CountDownLatch(1);
-      CountDownLatch ranAfter = new CountDownLatch(1);
-      CountDownLatch restored = new CountDownLatch(1);
-      List<List<Pair>> phases = new ArrayList<>();
-      AtomicReference<@Nullable Throwable> crash = new AtomicReference<>();
-      Thread loop = Sync.start("video_device_test", () -> {
-        try {
-          phases.add(loop(task, fd, CALLS, null));
-          ranBefore.countDown();
-          phases.add(loop(task, fd, RACING_MAX, removed));
-          phases.add(loop(task, fd, CALLS, null));
-          ranAfter.countDown();
-          Sync.await(restored, "the stick back");
-          phases.add(loop(task, fd, CALLS, null));
-        } catch (RuntimeException | Error e) {
-          crash.set(e);
-          ranBefore.countDown();
-          ranAfter.countDown();
-        }
-      });
+      KeptFdLoop.Phases<Pair> phases = KeptFdLoop.run("video_device_test", rig, target, CALLS,
+          RACING_MAX, (max, until) -> loop(task, fd, max, until),
+          () -> {
+            assertEquals(-Errno.ENOENT, task.open(path, File.O_RDWR), "the node is gone");
+            assertFalse(dev.released(), "the kept descriptor keeps au0828's memory");
+            assertTrue(dev.mem().isLive());
+          });
 
-      Sync.await(ranBefore, "the calls before the removal");
-      assertEquals(0, rig.remove(), "remove " + target);
-      removed.countDown();
-      Sync.await(ranAfter, "the calls after the removal");
-      assertEquals(-Errno.ENOENT, task.open(path, File.O_RDWR), "the node is gone");
-      assertFalse(dev.released(), "the kept descriptor keeps au0828's memory");
-      assertTrue(dev.mem().isLive());
-      assertEquals(0, rig.restore(), "restore " + target);
-      restored.countDown();
-      Sync.join(loop);
-      assertNull(crash.get(), "the loop ran through");
-      assertEquals(4, phases.size());
-
-      List<Pair> before = phases.get(0);
-      assertEquals(CALLS, before.size());
+      List<Pair> before = phases.before();
       assertTrue(before.stream().allMatch(p -> p.querycap() == 0 && p.gTuner() == 0
           && p.contents()), "before the removal both succeed, as the au0828 tuner: " + before);
-      List<Pair> racing = phases.get(1);
+      List<Pair> racing = phases.racing();
       int capRank = 0;
       int tunerRank = 0;
       for (int i = 0; i < racing.size(); i++) {
@@ -127,8 +96,7 @@ class VideoDeviceTest {
         capRank = cr;
         tunerRank = tr;
       }
-      for (List<Pair> after : phases.subList(2, 4)) {
-        assertEquals(CALLS, after.size());
+      for (List<Pair> after : List.of(phases.after(), phases.restored())) {
         assertTrue(after.stream().allMatch(p -> p.querycap() == -Errno.ENODEV
             && p.gTuner() == -Errno.ENODEV), "after the removal both fail with ENODEV");
       }
