@@ -29,8 +29,8 @@
  * <p>The Hantro targets run without the media lifetime rules, as mainline, because the Hantro
  * driver keeps its media device in device-managed memory; their media ioctls are kept out of the
  * unbind itself, since mainline's window between the REGISTERED check and the use of the media
- * device is a real race (pinned on its own in {@code MediaDeviceOpenTest}). See {@code Rig}; {@code KeptFdLoop} is the
- * kept-descriptor loop media_device_test and video_device_test share.
+ * device is a real race (pinned on its own in {@code MediaDeviceOpenTest}). See {@code Rig};
+ * {@code KeptFdLoop} is the kept-descriptor loop media_device_test and video_device_test share.
  */
 @NullMarked
 package dev.medialife.it.selftests;
