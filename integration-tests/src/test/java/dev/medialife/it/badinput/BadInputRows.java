@@ -3,6 +3,7 @@ package dev.medialife.it.badinput;
 import static dev.medialife.it.badinput.Bed.ok;
 
 import dev.medialife.driver.Ioc;
+import dev.medialife.drivers.hantro.HantroCodec;
 import dev.medialife.drivers.usbaudio.SndPcm;
 import dev.medialife.drivers.usbaudio.SndPcmHwParams;
 import dev.medialife.drivers.usbaudio.SndUsbChip;
@@ -137,7 +138,7 @@ final class BadInputRows {
     int topo = MediaUapi.MEDIA_IOC_G_TOPOLOGY;
     int reqAlloc = Ioc.ior('|', 0x05, 4);
     r.row("DEVICE_INFO", info, "argument", "NULL", Errno.EFAULT,
-            "media_device_ioctl: copy to user → EFAULT",
+            "media_device_ioctl: copy_arg_from_user → EFAULT",
             b -> b.ioctl(info, null))
         .row("ENUM_ENTITIES", enumEnt, "id", "0", Errno.EINVAL,
             "media_device_enum_entities: find_entity → EINVAL",
@@ -309,9 +310,6 @@ final class BadInputRows {
     r.row("REQBUFS", reqbufs, "memory", "0", Errno.EINVAL,
             "vb2_verify_memory_type → EINVAL",
             b -> b.ioctl(reqbufs, req(type, 0, 2)))
-        .row("REQBUFS", reqbufs, "memory", "DMABUF (not in io_modes)", Errno.EINVAL,
-            "vb2_verify_memory_type → EINVAL",
-            b -> b.ioctl(reqbufs, req(type, Vb2Queue.MEMORY_DMABUF, 2)))
         .row("QUERYBUF", querybuf, "index", "count after REQBUFS(2)", Errno.EINVAL,
             "vb2_querybuf: index ≥ num_buffers → EINVAL",
             b -> {
@@ -504,11 +502,17 @@ final class BadInputRows {
         .row("S_FMT", sFmt, "type", "0", Errno.EINVAL,
             "v4l_s_fmt: check_fmt → EINVAL",
             b -> b.ioctl(sFmt, fmt(0)))
-        .row("S_FMT", sFmt, "coded format", "OUTPUT queue has buffers", Errno.EBUSY,
-            "hantro_set_fmt_out: vb2_is_busy → EBUSY",
+        .row("S_FMT", sFmt, "pixelformat", "another codec while OUTPUT has buffers", Errno.EBUSY,
+            "hantro_set_fmt_out: vb2_is_busy and pixelformat differs → EBUSY",
             b -> {
+              V4l2Format cur = fmt(OUT);
+              ok(b.ioctl(gFmt, cur), "G_FMT");
+              int other = cur.pixelformat == HantroCodec.VP8.fourcc()
+                  ? HantroCodec.H264.fourcc() : HantroCodec.VP8.fourcc();
               b.reqbufs(b.fd(), OUT, 2);
-              return b.ioctl(sFmt, fmt(OUT));
+              V4l2Format f = fmt(OUT);
+              f.pixelformat = other;
+              return b.ioctl(sFmt, f);
             })
         .row("S_FMT", sFmt, "decoded format", "CAPTURE queue has buffers", Errno.EBUSY,
             "hantro_set_fmt_cap: vb2_is_busy → EBUSY",
@@ -519,6 +523,9 @@ final class BadInputRows {
         .row("REQBUFS", reqbufs, "type", "0", Errno.EINVAL,
             "v4l_reqbufs: check_fmt → EINVAL",
             b -> b.ioctl(reqbufs, req(0, MMAP, 2)))
+        .row("REQBUFS", reqbufs, "memory", "USERPTR (Hantro's io_modes are MMAP and DMABUF)",
+            Errno.EINVAL, "vb2_verify_memory_type: mode not in io_modes → EINVAL",
+            b -> b.ioctl(reqbufs, req(OUT, Vb2Queue.MEMORY_USERPTR, 2)))
         .row("QBUF", qbuf, "flags", "REQUEST_FD on a CAPTURE buffer", Errno.EPERM,
             "v4l2_m2m_qbuf: capture buffer with a request fd → EPERM",
             b -> {
