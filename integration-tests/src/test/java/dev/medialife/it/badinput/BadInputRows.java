@@ -2,7 +2,9 @@ package dev.medialife.it.badinput;
 
 import static dev.medialife.it.badinput.Bed.ok;
 
+import dev.medialife.driver.File;
 import dev.medialife.driver.Ioc;
+import dev.medialife.driver.IoctlArg;
 import dev.medialife.drivers.hantro.HantroCodec;
 import dev.medialife.drivers.usbaudio.SndPcm;
 import dev.medialife.drivers.usbaudio.SndPcmHwParams;
@@ -246,7 +248,7 @@ final class BadInputRows {
    * unreadable user pointer: the handler cannot read the struct it expects), a closed descriptor.
    */
   private static void generic(Rows r, int unknown, String unknownRef, int typedCmd,
-      String typedWhat, dev.medialife.driver.IoctlArg<?> wrongArg) {
+      String typedWhat, IoctlArg<?> wrongArg) {
     r.row("unknown", unknown, "cmd", String.format("0x%08x", unknown), Errno.ENOTTY, unknownRef,
             b -> b.ioctl(unknown, null))
         .row(name(typedCmd), typedCmd, "argument", "unreadable (" + typedWhat + ")",
@@ -554,7 +556,7 @@ final class BadInputRows {
         b -> {
           ok(b.task().close(b.fd()), "close");
           ok(b.board().unbind(VpuCore.Kind.G1), "unbind G1");
-          return b.task().open(b.path(), dev.medialife.driver.File.O_RDWR);
+          return b.task().open(b.path(), File.O_RDWR);
         });
   }
 

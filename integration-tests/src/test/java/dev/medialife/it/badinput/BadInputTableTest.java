@@ -2,6 +2,7 @@ package dev.medialife.it.badinput;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -21,6 +22,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -93,7 +95,7 @@ class BadInputTableTest {
   /** The public int constants of {@code type} named with {@code prefix} that are ioctl numbers. */
   private static Map<String, Integer> commands(Class<?> type, String prefix)
       throws IllegalAccessException {
-    Map<String, Integer> out = new java.util.TreeMap<>();
+    Map<String, Integer> out = new TreeMap<>();
     for (Field f : type.getFields()) {
       int mod = f.getModifiers();
       if (f.getType() == int.class && Modifier.isStatic(mod) && f.getName().startsWith(prefix)) {
@@ -103,7 +105,7 @@ class BadInputTableTest {
         }
       }
     }
-    assertTrue(!out.isEmpty(), type.getSimpleName() + " defines ioctl commands");
+    assertFalse(out.isEmpty(), type.getSimpleName() + " defines ioctl commands");
     return out;
   }
 
