@@ -21,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  * the decoder function and — shared with the sibling core on an i.MX8MQ — the mem2mem scheduler.
  *
  * <p>The structure is device-managed memory of the platform device ({@code devm_kzalloc}): devres
- * frees it after {@code remove}. The fields set during probe are written before the device is
+ * frees it after {@code remove}. Under the media lifetime rules the media device is the one part
+ * that lives in its own allocation ({@link #mdevMem()}): its devnode outlives {@code remove} while
+ * a {@code /dev/mediaN} stays open, and its release callback frees it at the last close. The fields set during probe are written before the device is
  * visible to the sibling's lookup only as far as the kernel orders them: the driver data is set
  * before {@link #m2mDev()} (the window of reference §3.3).
  */
@@ -38,6 +40,8 @@ public final class HantroDev {
   final Mutex vpuMutex;
   final DelayedWork watchdog;
   final V4l2Device v4l2Dev;
+  /** The media device's own allocation under the media lifetime rules; null when embedded. */
+  final @Nullable Allocation mdevOwn;
   final MediaDevice mdev;
   volatile @Nullable IoMem regs;
   volatile @Nullable IrqChip irqChip;
@@ -56,7 +60,12 @@ public final class HantroDev {
   final AtomicInteger pmUsage = new AtomicInteger();
   volatile boolean resetAsserted = true;
 
-  HantroDev(HantroDriver driver, PlatformDevice pdev, HantroVariant variant, Allocation mem) {
+  HantroDev(
+      HantroDriver driver,
+      PlatformDevice pdev,
+      HantroVariant variant,
+      Allocation mem,
+      @Nullable Allocation mdevOwn) {
     this.driver = driver;
     this.pdev = pdev;
     this.variant = variant;
@@ -64,7 +73,8 @@ public final class HantroDev {
     this.vpuMutex = new Mutex("hantro.vpu_mutex");
     this.watchdog = new DelayedWork("hantro_watchdog", () -> driver.watchdog(this));
     this.v4l2Dev = new V4l2Device(mem);
-    this.mdev = new MediaDevice(pdev.platformBus().kernel(), mem);
+    this.mdevOwn = mdevOwn;
+    this.mdev = new MediaDevice(pdev.platformBus().kernel(), mdevOwn != null ? mdevOwn : mem);
   }
 
   /**
@@ -157,6 +167,18 @@ public final class HantroDev {
   @JavaOnly("model memory")
   public Allocation mem() {
     return mem;
+  }
+
+  /**
+   * The memory the media device lives in: {@link #mem()} itself in mainline (embedded), its own
+   * allocation under the media lifetime rules.
+   *
+   * @return the media device's memory
+   */
+  @JavaOnly("model memory")
+  public Allocation mdevMem() {
+    Allocation own = mdevOwn;
+    return own != null ? own : mem;
   }
 
   @Override

@@ -210,27 +210,36 @@ public final class HantroDriver {
     if (mem == null) {
       return -Errno.ENOMEM;
     }
-    HantroDev vpu = new HantroDev(this, pdev, variant, mem);
+    Allocation mdevOwn = null;
+    if (PatchSwitch.MEDIA_LIFETIME.enabled()) {
+      // Converted to the lifetime rules: the media device (and the devnode in it) must survive
+      // the devres release of hantro_dev while /dev/mediaN is open; its release frees it.
+      mdevOwn = Kmem.kzalloc("media_device", pdev.name());
+      if (mdevOwn == null) {
+        return -Errno.ENOMEM;
+      }
+    }
+    HantroDev vpu = new HantroDev(this, pdev, variant, mem, mdevOwn);
     if (variant.deprecated()) {
       LOG.warn("{}: using a deprecated device-tree binding; update the device tree", pdev.name());
     }
     PlatformDevice.Mapping mapped = pdev.devmIoremapResource(0);
     IoMem regs = mapped.base();
     if (regs == null) {
-      return mapped.error();
+      return freeMdevMem(vpu, mapped.error());
     }
     vpu.regs = regs;
     int irq = pdev.getIrq(0);
     IrqChip chip = pdev.getIrqChip(0);
     if (irq < 0 || chip == null) {
-      return irq < 0 ? irq : -Errno.ENXIO;
+      return freeMdevMem(vpu, irq < 0 ? irq : -Errno.ENXIO);
     }
     int ret =
         chip.devmRequestIrq(pdev.device(), irq, (line, id) -> irqHandler(vpu), 0, pdev.name(),
             mem);
     if (ret != 0) {
       LOG.error("{}: could not request {} IRQ", pdev.name(), variant.irqName());
-      return ret;
+      return freeMdevMem(vpu, ret);
     }
     vpu.irqChip = chip;
     vpu.irq = irq;
@@ -240,7 +249,7 @@ public final class HantroDriver {
     ret = vpu.v4l2Dev.register(pdev.device());
     if (ret != 0) {
       LOG.error("{}: failed to register v4l2 device", pdev.name());
-      return clkUnprepare(vpu, ret);
+      return freeMdevMem(vpu, clkUnprepare(vpu, ret));
     }
     pdev.setDrvdata(vpu);
     boolean locked = lockShared(vpu);
@@ -250,7 +259,7 @@ public final class HantroDriver {
       unlockShared(locked);
       LOG.error("{}: failed to init mem2mem device", pdev.name());
       vpu.v4l2Dev.unregister();
-      return clkUnprepare(vpu, m.error());
+      return freeMdevMem(vpu, clkUnprepare(vpu, m.error()));
     }
     RaceWindow.at(WINDOW_M2M_STORE);
     vpu.m2m = m2m;
@@ -260,7 +269,8 @@ public final class HantroDriver {
     mdev.setDev(pdev.device());
     mdev.setModel(NAME);
     mdev.setBusInfo("platform:" + variant.name());
-    mdev.setRelease(HantroDriver::mdevRelease);
+    Allocation own = vpu.mdevOwn;
+    mdev.setRelease(released -> mdevRelease(released, own));
     mdev.init();
     vpu.v4l2Dev.setMdev(mdev);
     ret = addDecFunc(vpu);
@@ -278,11 +288,28 @@ public final class HantroDriver {
   }
 
   /**
-   * The media device's release under the media lifetime rules: nothing to free, the media device
-   * is embedded in the device-managed {@code hantro_dev} (the lifetime hole reference §3.3 notes).
+   * The media device's release: under the lifetime rules it frees the media device's own
+   * allocation (the last {@code /dev/mediaN} user may close long after {@code remove}); in
+   * mainline the media device is embedded in the device-managed {@code hantro_dev} and there is
+   * nothing to free.
    */
-  private static void mdevRelease(MediaDevice mdev) {
+  private static void mdevRelease(MediaDevice mdev, @Nullable Allocation own) {
     LOG.debug("{}: media device released", mdev.model());
+    if (own != null) {
+      Kmem.kfree(own, "hantro_mdev_release");
+    }
+  }
+
+  /**
+   * Frees the media device's own allocation on a probe failure before {@code media_device_init}
+   * (after it, the put in {@link #mdevCleanup} releases it).
+   */
+  private static int freeMdevMem(HantroDev vpu, int ret) {
+    Allocation own = vpu.mdevOwn;
+    if (own != null) {
+      Kmem.kfree(own, "hantro_probe");
+    }
+    return ret;
   }
 
   /**

@@ -29,11 +29,12 @@ import org.jspecify.annotations.Nullable;
  * operator does from a shell while the selftest programs run (sysfs bind/unbind, pulling the
  * stick), and what {@code ls /dev/media*} shows.
  *
- * <p>The Hantro targets run with {@link PatchSwitch#MEDIA_LIFETIME} off, as mainline: the Hantro
- * driver (upstream and in this model) embeds its media device in device-managed memory that devres
- * frees at unbind, so it is written for mainline's separately allocated devnode, which an open file
- * keeps alive on its own. Under the lifetime rules the devnode would be embedded in that freed
- * memory. The stick's media device comes from the allocator, which frees it from the media
+ * <p>The Hantro targets run with {@link PatchSwitch#MEDIA_LIFETIME} off, as mainline: the upstream
+ * Hantro driver embeds its media device in device-managed memory that devres frees at unbind, and
+ * relies on mainline's separately allocated devnode, which an open file keeps alive on its own.
+ * (The model's Hantro, converted to the lifetime rules, moves the media device into an allocation
+ * of its own when they are on; the selftests keep the mainline path, which is the one the kernel
+ * selftests exercise.) The stick's media device comes from the allocator, which frees it from the media
  * device's release callback, so the stick runs under the lifetime rules (the default).
  *
  * <p>Mainline leaves a window between the devnode's REGISTERED check and the ioctl's use of the
