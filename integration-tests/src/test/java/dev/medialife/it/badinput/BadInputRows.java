@@ -231,7 +231,10 @@ final class BadInputRows {
         });
   }
 
-  /** The decoder's media graph has what the stick's lacks: immutable links. */
+  /**
+   * The decoder's media graph has what the stick's lacks: immutable links; and the devnode of a
+   * platform driver's media device, kept open across the unbind of its core.
+   */
   private static void mediaM2m(Rows r) {
     int setup = MediaUapi.MEDIA_IOC_SETUP_LINK;
     r.row("SETUP_LINK", setup, "flags", "ENABLED toggled on an IMMUTABLE link", Errno.EINVAL,
@@ -240,6 +243,12 @@ final class BadInputRows {
               MediaLink l = dataLink(b.mdev(),
                   x -> (x.flags() & MediaUapi.MEDIA_LNK_FL_IMMUTABLE) != 0, "an immutable link");
               return b.ioctl(setup, desc(l, l.flags() ^ EN));
+            })
+        .row("DEVICE_INFO", MediaUapi.MEDIA_IOC_DEVICE_INFO, "device", "core unbound, fd kept",
+            Errno.EIO, "media_ioctl: devnode not registered → EIO",
+            b -> {
+              ok(b.board().unbind(VpuCore.Kind.G1), "unbind G1");
+              return b.ioctl(MediaUapi.MEDIA_IOC_DEVICE_INFO, new MediaDeviceInfo());
             });
   }
 
