@@ -962,17 +962,21 @@ public final class HantroDriver {
 
       @Override
       public int sFmtVidOut(File file, @Nullable V4l2Fh fh, V4l2Format f) {
+        // hantro_set_fmt_out (decoder): a resolution change keeps the codec and is allowed with
+        // OUTPUT buffers, not while streaming; the CAPTURE queue is reset, so it must be empty.
         return onCtx(fh, ctx -> {
-          if (ctx.out.numBuffers() > 0) {
+          tryFmt(vpu.variant, f, true);
+          if (ctx.out.isStreaming()
+              || (ctx.out.numBuffers() > 0 && f.pixelformat != ctx.srcFmt.pixelformat)) {
             return -Errno.EBUSY;
           }
-          tryFmt(vpu.variant, f, true);
+          if (ctx.cap.numBuffers() > 0) {
+            return -Errno.EBUSY;
+          }
           HantroCodec c = vpu.variant.find(f.pixelformat);
           ctx.codec = c != null ? c : vpu.variant.codecs().get(0);
           ctx.srcFmt.copyFrom(f);
-          if (ctx.cap.numBuffers() == 0) {
-            ctx.rawFromCoded();
-          }
+          ctx.rawFromCoded();
           return 0;
         });
       }

@@ -143,11 +143,23 @@ class HantroFormatTest {
       p.count = 2;
       assertEquals(0, t.ioctl(fd, Videodev2.VIDIOC_REQBUFS, p));
       assertEquals(-Errno.EBUSY, t.ioctl(fd, Videodev2.VIDIOC_S_FMT, fmt(OUT,
-          HantroCodec.HEVC.fourcc(), 64, 64)));
+          HantroCodec.HEVC.fourcc(), 64, 64)), "another codec with OUTPUT buffers");
+      // A resolution change keeps the codec: allowed with OUTPUT buffers, and it resets the
+      // decoded format.
+      V4l2Format smaller = fmt(OUT, HantroCodec.VP9.fourcc(), 640, 480);
+      assertEquals(0, t.ioctl(fd, Videodev2.VIDIOC_S_FMT, smaller));
+      assertEquals(0, t.ioctl(fd, Videodev2.VIDIOC_G_FMT, cap));
+      assertEquals(640, cap.width, "the decoded format was reset to the new coded size");
+      assertEquals(0, t.ioctl(fd, Videodev2.VIDIOC_STREAMON, HantroBed.type(OUT)));
+      assertEquals(-Errno.EBUSY, t.ioctl(fd, Videodev2.VIDIOC_S_FMT, fmt(OUT,
+          HantroCodec.VP9.fourcc(), 1280, 720)), "not while streaming");
+      assertEquals(0, t.ioctl(fd, Videodev2.VIDIOC_STREAMOFF, HantroBed.type(OUT)));
       p.type = CAP;
       assertEquals(0, t.ioctl(fd, Videodev2.VIDIOC_REQBUFS, p));
       assertEquals(-Errno.EBUSY, t.ioctl(fd, Videodev2.VIDIOC_S_FMT, fmt(CAP,
           HantroCodec.NV12, 64, 64)));
+      assertEquals(-Errno.EBUSY, t.ioctl(fd, Videodev2.VIDIOC_S_FMT, fmt(OUT,
+          HantroCodec.VP9.fourcc(), 1280, 720)), "the CAPTURE queue it would reset has buffers");
       V4l2Format unknown = fmt(99, 0, 0, 0);
       assertEquals(-Errno.EINVAL, t.ioctl(fd, Videodev2.VIDIOC_S_FMT, unknown));
       assertEquals(0, t.close(fd));

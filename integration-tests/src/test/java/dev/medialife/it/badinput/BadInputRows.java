@@ -525,6 +525,23 @@ final class BadInputRows {
               f.pixelformat = other;
               return b.ioctl(sFmt, f);
             })
+        .row("S_FMT", sFmt, "coded format", "same codec while OUTPUT is streaming", Errno.EBUSY,
+            "hantro_set_fmt_out: vb2_is_streaming → EBUSY",
+            b -> {
+              b.reqbufs(b.fd(), OUT, 2);
+              b.streamon(OUT);
+              V4l2Format cur = fmt(OUT);
+              ok(b.ioctl(gFmt, cur), "G_FMT");
+              return b.ioctl(sFmt, cur);
+            })
+        .row("S_FMT", sFmt, "coded format", "same codec while CAPTURE has buffers", Errno.EBUSY,
+            "hantro_set_fmt_out: the CAPTURE queue it resets is busy → EBUSY",
+            b -> {
+              b.reqbufs(b.fd(), CAP, 2);
+              V4l2Format cur = fmt(OUT);
+              ok(b.ioctl(gFmt, cur), "G_FMT");
+              return b.ioctl(sFmt, cur);
+            })
         .row("S_FMT", sFmt, "decoded format", "CAPTURE queue has buffers", Errno.EBUSY,
             "hantro_set_fmt_cap: vb2_is_busy → EBUSY",
             b -> {
