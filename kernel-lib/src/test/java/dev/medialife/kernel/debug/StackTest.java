@@ -2,6 +2,7 @@ package dev.medialife.kernel.debug;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.medialife.kernel.testing.Sanitized;
@@ -22,7 +23,7 @@ class StackTest {
     List<StackTraceElement> f = s.frames();
     assertEquals(Stack.MAX_FRAMES, f.size(), "a deep stack is cut");
     assertEquals("nested", f.get(0).getMethodName(), "Stack's own frame is skipped");
-    assertTrue(f == s.frames(), "formatted once");
+    assertSame(f, s.frames(), "formatted once");
     for (StackTraceElement e : f) {
       assertTrue(!e.getClassName().startsWith("jdk.internal.reflect."), e.toString());
     }
