@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +38,15 @@ import org.jspecify.annotations.Nullable;
  * so {@code mutex_lock_nested} with a distinct subclass is a distinct node. Trylocks are recorded as
  * held but add no order edges of their own, since a trylock cannot wait.
  *
+ * <p>Stacks are saved as sparingly as the kernel's lockdep saves them: a held lock records no
+ * stack of its own (the kernel keeps only the acquiring instruction), and an acquisition saves one
+ * only when lockdep learns something from it: the first use of a lock class ({@code
+ * usage_traces[LOCK_USED]}), an order not recorded before ({@code check_prev_add}, once per
+ * acquisition), or a report. An acquisition whose orders are all known reads them without the
+ * graph lock (the kernel's lock-chain cache) and saves nothing. A held lock whose acquisition saved
+ * no stack shows, in reports that name where it was taken, the stack of its class's first use,
+ * marked as such.
+ *
  * <p>Departure from the kernel: the kernel's lockdep turns itself off after its first splat; the
  * model keeps validating and reports each distinct inverted order once, so one run can show every
  * problem. An inverted order is reported and not recorded, so the graph stays acyclic.
@@ -46,6 +57,18 @@ public final class Lockdep {
 
   /** Order edges: from (held) → to (taken later) → where it was first seen. */
   private static final Map<Node, Map<Node, Stack>> GRAPH = new HashMap<>();
+
+  /**
+   * The recorded orders again, readable without the graph lock: an acquisition whose orders are
+   * all known takes no lock and saves no stack, as the kernel's lookup of a known lock chain.
+   */
+  private static final ConcurrentMap<Node, Set<Node>> KNOWN = new ConcurrentHashMap<>();
+
+  /**
+   * Per node, where it was first taken (the kernel's {@code usage_traces[LOCK_USED]}): the stack a
+   * held lock shows when its own acquisition saved none.
+   */
+  private static final ConcurrentMap<Node, Stack> INITIAL_USE = new ConcurrentHashMap<>();
 
   /** Inverted orders already reported, so that each distinct inversion is reported once. */
   private static final Set<List<Node>> REPORTED = new HashSet<>();
@@ -112,37 +135,54 @@ public final class Lockdep {
     }
     HeldLocks mine = HELD.get();
     List<Held> held = mine.snapshot();
-    Stack here = Stack.capture();
-    Node node = new Node(map.lockClass(), subclass);
     for (Held h : held) {
       if (h.map() == map) {
-        Sanitizers.report(new Report.RecursiveLocking(map.toString(), h.acquired(), here));
+        Sanitizers.report(
+            new Report.RecursiveLocking(map.toString(), h.acquired(), Stack.capture()));
         return false;
       }
+    }
+    Node node = new Node(map.lockClass(), subclass);
+    // The stack of this acquisition, saved only when something needs it (save_trace): the first
+    // use of the class, a new dependency, a report. Most acquisitions need none.
+    @Nullable Stack here = null;
+    Stack initialUse = INITIAL_USE.get(node);
+    if (initialUse == null) {
+      here = Stack.capture();
+      Stack prior = INITIAL_USE.putIfAbsent(node, here.asInitialUse());
+      initialUse = prior != null ? prior : here.asInitialUse();
     }
     boolean check = !map.lockClass().isNoValidate();
     for (Held h : held) {
       if (check && h.node().equals(node) && !trylock) {
+        here = here != null ? here : Stack.capture();
         Sanitizers.report(new Report.RecursiveLocking(map.toString(), h.acquired(), here));
         break;
       }
     }
     if (check && !trylock) {
       for (Held h : held) {
-        if (!h.map().lockClass().isNoValidate()) {
-          addOrder(h.node(), node, here);
+        Node from = h.node();
+        if (!h.map().lockClass().isNoValidate() && !from.equals(node) && !isKnown(from, node)) {
+          // check_prev_add: a dependency not recorded yet is the place a stack is saved, once per
+          // acquisition however many held locks it links.
+          here = here != null ? here : Stack.capture();
+          addOrder(from, node, here);
         }
       }
     }
-    mine.push(new Held(map, subclass, here));
+    mine.push(new Held(map, subclass, here != null ? here : initialUse));
     map.setHolder(mine);
     return true;
   }
 
+  /** Whether the order {@code from → to} is already recorded, without taking the graph lock. */
+  private static boolean isKnown(Node from, Node to) {
+    Set<Node> out = KNOWN.get(from);
+    return out != null && out.contains(to);
+  }
+
   private static synchronized void addOrder(Node from, Node to, Stack here) {
-    if (from.equals(to)) {
-      return;
-    }
     Map<Node, Stack> out = GRAPH.computeIfAbsent(from, k -> new LinkedHashMap<>());
     if (out.containsKey(to)) {
       return;
@@ -163,6 +203,7 @@ public final class Lockdep {
       return;
     }
     out.put(to, here);
+    KNOWN.computeIfAbsent(from, k -> ConcurrentHashMap.newKeySet()).add(to);
   }
 
   /** Breadth-first search for a path of recorded orders from {@code start} to {@code goal}. */
@@ -326,6 +367,8 @@ public final class Lockdep {
   public static void reset() {
     synchronized (Lockdep.class) {
       GRAPH.clear();
+      KNOWN.clear();
+      INITIAL_USE.clear();
       REPORTED.clear();
     }
     HELD.get().clear();

@@ -55,9 +55,12 @@ public final class Work {
   @GuardedBy("WorkPool.LOCK")
   @Nullable Workqueue wq;
 
-  /** The kernel's WORK_STRUCT_PENDING bit. */
-  @GuardedBy("WorkPool.LOCK")
-  boolean pending;
+  /**
+   * The kernel's WORK_STRUCT_PENDING bit. Written under {@code WorkPool.LOCK}; volatile so that
+   * {@link Workqueue#queue} can see a pending item without the lock, as the kernel's
+   * {@code test_and_set_bit} does before it takes any pool lock.
+   */
+  volatile boolean pending;
 
   /** Whether the pending instance sits on {@code wq}'s work list. */
   @GuardedBy("WorkPool.LOCK")

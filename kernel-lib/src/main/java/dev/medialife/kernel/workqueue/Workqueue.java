@@ -207,6 +207,12 @@ public final class Workqueue {
    */
   @KernelSymbol("queue_work")
   public boolean queue(Work work) {
+    if (work.pending) {
+      // Already pending: nothing to do, and no lock taken (the kernel's test_and_set_bit of
+      // WORK_STRUCT_PENDING fails before queue_work takes the pool lock). A mem2mem scheduler
+      // kicks its job_work after every job, mostly while it is still pending.
+      return false;
+    }
     String refused;
     LOCK.lock();
     try {
@@ -327,7 +333,13 @@ public final class Workqueue {
       workers.add(w);
       w.start();
     }
-    moreWork.signal();
+    if (work.runner == null) {
+      moreWork.signal();
+    }
+    // Otherwise it was queued again while it runs: no worker may take it before the running
+    // instance ends, and the worker that ends it takes it or passes the wake-up on (next). Waking
+    // an idle worker now would only have it find nothing; the kernel, too, wakes no idle worker
+    // while one of the pool's workers runs, and that worker takes the next item without sleeping.
   }
 
   /** Takes a pending instance off the list, for a cancel. */
@@ -419,6 +431,9 @@ public final class Workqueue {
       for (; ; ) {
         Work work = pickLocked(me);
         if (work != null) {
+          if (hasRunnableLocked()) {
+            moreWork.signal(); // more than this worker can take: pass the wake-up on
+          }
           return work;
         }
         if (destroyed) {
@@ -453,7 +468,22 @@ public final class Workqueue {
     return null;
   }
 
-  /** Ends a run: the instance is finished, flushers are told, a re-queued instance is runnable. */
+  /** Whether a listed item is not running anywhere, so that an idle worker could take it. */
+  @GuardedBy("WorkPool.LOCK")
+  private boolean hasRunnableLocked() {
+    for (Work w : worklist) {
+      if (w.runner == null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Ends a run: the instance is finished, flushers are told, a re-queued instance is runnable. One
+   * re-queued on this workqueue is taken by the ending worker itself (or the wake-up passed on) in
+   * {@link #next}; one moved to another workqueue wakes a worker there.
+   */
   @GuardedBy("WorkPool.LOCK")
   private void completeLocked(Worker me, Work work) {
     busy--;
@@ -465,7 +495,7 @@ public final class Workqueue {
     inflight.remove(work.runWqSeq);
     flushDone.signalAll();
     Workqueue next = work.wq;
-    if (work.onList && next != null) {
+    if (work.onList && next != null && !equals(next)) {
       next.moreWork.signal();
     }
   }

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -136,6 +137,34 @@ class WorkqueueTest {
     wq.flush();
     assertEquals(2, runs.get());
     assertEquals(1, maxActive.get());
+    assertNoReports();
+  }
+
+  @Test
+  void aWorkQueuedAgainWhileItRunsIsTakenByTheWorkerThatRanItNotAnIdleOne() {
+    Workqueue wq = alloc("t-self", 4);
+    AtomicInteger runs = new AtomicInteger();
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    AtomicReference<@Nullable Work> self = new AtomicReference<>();
+    Work w =
+        new Work(
+            "t-self-work",
+            () -> {
+              threads.add(Thread.currentThread().getName());
+              Work me = self.get();
+              if (runs.incrementAndGet() < 50 && me != null) {
+                assertTrue(wq.queue(me)); // as v4l2_m2m_job_finish kicks job_work
+                assertFalse(wq.queue(me), "pending: nothing to do");
+              }
+            });
+    self.set(w);
+    assertTrue(wq.queue(w));
+    wq.drain(); // a flush would not wait for the instances queued after it began
+    assertEquals(50, runs.get());
+    // The first re-queue started a second worker (no idle one existed), which stayed idle: the
+    // item never ran on it, as the kernel's worker takes the next item without waking another.
+    assertEquals(2, wq.workers());
+    assertEquals(1, threads.size(), threads.toString());
     assertNoReports();
   }
 

@@ -120,8 +120,11 @@ public final class Vb2Queue {
   @GuardedBy("doneLock")
   private int ownedByDrv;
 
-  @GuardedBy("doneLock")
-  private boolean streaming;
+  /**
+   * Written under {@code doneLock}; volatile because {@link #isStreaming()} reads it without the
+   * lock, as {@code vb2_is_streaming} reads {@code q->streaming}.
+   */
+  private volatile boolean streaming;
 
   @GuardedBy("doneLock")
   private boolean startStreamingCalled;
@@ -350,12 +353,7 @@ public final class Vb2Queue {
    */
   @KernelSymbol("vb2_is_streaming")
   public boolean isStreaming() {
-    doneLock.lock();
-    try {
-      return streaming;
-    } finally {
-      doneLock.unlock();
-    }
+    return streaming; // a plain read in the kernel: the m2m scheduler asks on every try_queue
   }
 
   /**
