@@ -236,7 +236,38 @@ final class ScenarioFile {
     }
   }
 
+  /**
+   * Values YAML leaves empty ({@code name:}, {@code - } in a step list) arrive as null even where
+   * a key is required; each is a problem at its own line, not a NullPointerException later.
+   */
+  @SuppressWarnings("NullAway") // the record components are non-null only once checked here
+  private static void checkPresent(Scenario s) {
+    String[] keys = {"name", "description", "seed", "board"};
+    Object[] values = {s.name(), s.description(), s.seed(), s.board()};
+    for (int k = 0; k < keys.length; k++) {
+      if (values[k] == null) {
+        throw new Problem("/" + keys[k], "'" + keys[k] + "' needs a value");
+      }
+    }
+    for (int i = 0; i < s.tasks().size(); i++) {
+      Scenario.TaskSpec t = s.tasks().get(i);
+      if (t.name() == null) {
+        throw new Problem("/tasks/" + i + "/name", "a task needs a name");
+      }
+      if (t.steps() == null) {
+        throw new Problem("/tasks/" + i + "/steps", "task '" + t.name() + "' needs steps");
+      }
+      for (int j = 0; j < t.steps().size(); j++) {
+        if (t.steps().get(j) == null) {
+          throw new Problem("/tasks/" + i + "/steps/" + j, "an empty step: a step needs an "
+              + "action");
+        }
+      }
+    }
+  }
+
   private static void check(Scenario s) {
+    checkPresent(s);
     Set<String> signalled = new HashSet<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < s.tasks().size(); i++) {

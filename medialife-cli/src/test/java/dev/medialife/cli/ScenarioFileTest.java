@@ -72,6 +72,13 @@ class ScenarioFileTest {
         Arguments.of("two actions", withStep("- open: stick.video\n  close: v"), 9,
             "exactly one action"),
         Arguments.of("no action", withStep("- expect: ok"), 9, "a step needs an action"),
+        Arguments.of("empty step", withStep("-"), 9, "an empty step"),
+        Arguments.of("task without name", HEAD.replace("- name: a", "- name:"), 6,
+            "a task needs a name"),
+        Arguments.of("task without steps", HEAD.replace("    - signal: s\n", "")
+            .replace("steps:", "steps: ~"), 7, "needs steps"),
+        Arguments.of("empty board", HEAD.replace("board: usbtv", "board:"), 4,
+            "'board' needs a value"),
         Arguments.of("fd never opened", withStep("- close: v"), 9, "fd 'v' is not opened"),
         Arguments.of("node not on the board", withStep("- open: g1.video"), 9,
             "board usbtv (USB TV stick on 1-1) has no g1.video"),

@@ -399,6 +399,25 @@ public final class V4l2Device {
    */
   @KernelSymbol("v4l2_device_register_subdev_nodes")
   public int registerSubdevNodes() {
+    return registerSubdevNodes(false);
+  }
+
+  /**
+   * {@code v4l2_device_register_ro_subdev_nodes}: as {@link #registerSubdevNodes()}, but the
+   * nodes are read-only: the ioctls that would change the active configuration answer {@code
+   * -EPERM} and QUERYCAP reports {@code V4L2_SUBDEV_CAP_RO_SUBDEV}.
+   *
+   * <p>Context: process context; may sleep.
+   *
+   * @return as {@link #registerSubdevNodes()}
+   */
+  @KernelSymbol("v4l2_device_register_ro_subdev_nodes")
+  public int registerRoSubdevNodes() {
+    return registerSubdevNodes(true);
+  }
+
+  @KernelSymbol("__v4l2_device_register_subdev_nodes")
+  private int registerSubdevNodes(boolean readOnly) {
     Kernel k = kernel();
     if (k == null) {
       return -Errno.EINVAL;
@@ -408,7 +427,7 @@ public final class V4l2Device {
       if ((sd.flags() & V4l2Subdev.FL_HAS_DEVNODE) == 0 || sd.devnode() != null) {
         continue;
       }
-      int ret = registerSubdevNode(k, sd);
+      int ret = registerSubdevNode(k, sd, readOnly);
       if (ret == 0) {
         made.add(sd);
         ret = linkSubdevNode(sd);
@@ -426,10 +445,13 @@ public final class V4l2Device {
     return 0;
   }
 
-  private int registerSubdevNode(Kernel k, V4l2Subdev sd) {
+  private int registerSubdevNode(Kernel k, V4l2Subdev sd, boolean readOnly) {
     VideoDevice vdev = VideoDevice.alloc(k);
     if (vdev == null) {
       return -Errno.ENOMEM;
+    }
+    if (readOnly) {
+      vdev.setSubdevRo();
     }
     vdev.setName(sd.name());
     vdev.setV4l2Dev(this);

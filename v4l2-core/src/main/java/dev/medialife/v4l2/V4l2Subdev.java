@@ -54,6 +54,8 @@ public final class V4l2Subdev {
   private volatile V4l2SubdevInternalOps internalOps = NO_OPS;
   private volatile @Nullable VideoDevice devnode;
   private volatile @Nullable V4l2Device v4l2Dev;
+  private volatile @Nullable V4l2SubdevPadOps padOps;
+  private volatile @Nullable V4l2SubdevState activeState;
 
   /**
    * The media device the entity was registered in, which then owns the registration reference.
@@ -178,6 +180,61 @@ public final class V4l2Subdev {
 
   void setV4l2Dev(@Nullable V4l2Device v) {
     v4l2Dev = v;
+  }
+
+  /**
+   * The pad operations ({@code sd->ops->pad}).
+   *
+   * @return the table, or null when the driver has none
+   */
+  @KernelSymbol("v4l2_subdev_ops.pad")
+  public @Nullable V4l2SubdevPadOps padOps() {
+    return padOps;
+  }
+
+  /**
+   * Sets the pad operations, as {@code v4l2_subdev_init} does with the driver's ops table.
+   *
+   * @param ops the table, or null
+   */
+  @KernelSymbol("v4l2_subdev_ops.pad")
+  public void setPadOps(@Nullable V4l2SubdevPadOps ops) {
+    padOps = ops;
+  }
+
+  /**
+   * {@code v4l2_subdev_init_finalize}: allocates the active state (a format per pad, initialised
+   * by {@link V4l2SubdevInternalOps#initState}). The driver frees it with {@link #cleanup()}.
+   *
+   * @return 0, {@code -ENOMEM}, or the error of {@code init_state}
+   */
+  @KernelSymbol("v4l2_subdev_init_finalize")
+  public int initFinalize() {
+    V4l2SubdevState.Made m = V4l2SubdevState.alloc(this, "active");
+    activeState = m.state();
+    return m.error();
+  }
+
+  /**
+   * {@code v4l2_subdev_cleanup}: frees the active state, if any.
+   */
+  @KernelSymbol("v4l2_subdev_cleanup")
+  public void cleanup() {
+    V4l2SubdevState s = activeState;
+    activeState = null;
+    if (s != null) {
+      s.free();
+    }
+  }
+
+  /**
+   * {@code v4l2_subdev_get_unlocked_active_state}: the active state, without locking it.
+   *
+   * @return the state, or null when the driver did not call {@link #initFinalize()}
+   */
+  @KernelSymbol("v4l2_subdev_get_unlocked_active_state")
+  public @Nullable V4l2SubdevState activeState() {
+    return activeState;
   }
 
   /**

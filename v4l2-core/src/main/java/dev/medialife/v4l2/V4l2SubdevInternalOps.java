@@ -58,4 +58,18 @@ public interface V4l2SubdevInternalOps {
    */
   @KernelSymbol("v4l2_subdev_internal_ops.release")
   default void release(V4l2Subdev sd) {}
+
+  /**
+   * Optional. Initialises a new state, the active one or a file's TRY one, with the lock held
+   * ({@code init_state}, 6.8 and later; {@code pad->init_cfg} before). An error other than
+   * {@code -ENOIOCTLCMD} fails the allocation: the open, or {@link V4l2Subdev#initFinalize()}.
+   *
+   * @param sd the sub-device
+   * @param state the new state
+   * @return 0 or a negative errno
+   */
+  @KernelSymbol("v4l2_subdev_internal_ops.init_state")
+  default int initState(V4l2Subdev sd, V4l2SubdevState state) {
+    return 0;
+  }
 }

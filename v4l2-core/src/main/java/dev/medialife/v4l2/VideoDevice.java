@@ -73,6 +73,13 @@ public final class VideoDevice {
   @KernelSymbol("V4L2_FL_USES_V4L2_FH")
   public static final int V4L2_FL_USES_V4L2_FH = 1;
 
+  /**
+   * {@code V4L2_FL_SUBDEV_RO_DEVNODE}: the bit number set on a sub-device node registered by
+   * {@link V4l2Device#registerRoSubdevNodes()}.
+   */
+  @KernelSymbol("V4L2_FL_SUBDEV_RO_DEVNODE")
+  public static final int V4L2_FL_SUBDEV_RO_DEVNODE = 3;
+
   /** The node types ({@code enum vfl_devnode_type}). */
   @KernelSymbol("vfl_devnode_type")
   public enum VflType {
@@ -488,6 +495,20 @@ public final class VideoDevice {
 
   void setUsesV4l2Fh() {
     setFlag(V4L2_FL_USES_V4L2_FH, true);
+  }
+
+  /**
+   * Whether this is a read-only sub-device node.
+   *
+   * @return the V4L2_FL_SUBDEV_RO_DEVNODE bit
+   */
+  @KernelSymbol("V4L2_FL_SUBDEV_RO_DEVNODE")
+  public boolean isSubdevRo() {
+    return testFlag(V4L2_FL_SUBDEV_RO_DEVNODE);
+  }
+
+  void setSubdevRo() {
+    setFlag(V4L2_FL_SUBDEV_RO_DEVNODE, true);
   }
 
   /**

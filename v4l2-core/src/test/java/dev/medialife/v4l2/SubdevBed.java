@@ -1,6 +1,7 @@
 package dev.medialife.v4l2;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.medialife.driver.File;
 import dev.medialife.driver.Module;
@@ -8,6 +9,7 @@ import dev.medialife.kernel.mm.Allocation;
 import dev.medialife.kernel.mm.Kmem;
 import dev.medialife.mc.MediaPad;
 import dev.medialife.mc.uapi.MediaUapi;
+import dev.medialife.v4l2.uapi.V4l2MbusFramefmt;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -30,6 +32,12 @@ final class SubdevBed implements V4l2SubdevInternalOps {
 
   /** What open() returns. */
   volatile int openResult;
+
+  /** What initState() returns. */
+  volatile int initStateResult;
+
+  /** The states initState() saw. */
+  final AtomicInteger initStates = new AtomicInteger();
 
   private SubdevBed(Allocation mem, String name, @Nullable Module owner, MediaPad... pads) {
     this.mem = mem;
@@ -77,9 +85,25 @@ final class SubdevBed implements V4l2SubdevInternalOps {
     closes.incrementAndGet();
   }
 
+  /** Every pad of a new state starts at {@link SensorPadOps#DEFAULT_WIDTH} x height, code 0. */
+  @Override
+  public int initState(V4l2Subdev s, V4l2SubdevState state) {
+    initStates.incrementAndGet();
+    assertTrue(state.lock().isHeldByCurrentThread(), "init_state runs under the state lock");
+    for (int pad = 0; pad < s.entity().numPads(); pad++) {
+      V4l2MbusFramefmt f = state.format(pad);
+      assertNotNull(f);
+      f.width = SensorPadOps.DEFAULT_WIDTH;
+      f.height = SensorPadOps.DEFAULT_HEIGHT;
+      f.code = SensorPadOps.CODES[0];
+    }
+    return initStateResult;
+  }
+
   @Override
   public void release(V4l2Subdev s) {
     releases.incrementAndGet();
+    s.cleanup();
     Kmem.kfree(mem, "subdev_release");
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Jazzer fuzz targets, one per ioctl surface userspace can reach on the sample boards (the media
- * devnode, the au0828 capture node, the Hantro m2m decoder node, the snd-usb-audio PCM node) and
- * one that runs short random syscall programs, with driver unbinds and USB unplugs mixed in,
- * against a whole board.
+ * devnode, the au0828 capture node, the Hantro m2m decoder node, the snd-usb-audio PCM node), one
+ * for a sub-device node on a rig of its own ({@link dev.medialife.it.fuzz.SubdevRig}, since no
+ * board has one), one that runs short random syscall programs, with driver unbinds and USB
+ * unplugs mixed in, against a whole board, and one for the scenario-file parser.
  *
  * <p>Each input boots a fresh board inside its own sanitizer scope ({@link
  * dev.medialife.it.fuzz.FuzzRig}), builds typed ioctl arguments from the fuzzer's bytes, and tears
