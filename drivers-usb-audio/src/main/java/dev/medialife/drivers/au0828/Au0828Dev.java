@@ -12,6 +12,7 @@ import dev.medialife.driver.usb.UsbDevice;
 import dev.medialife.driver.usb.UsbFunction;
 import dev.medialife.driver.usb.UsbInterface;
 import dev.medialife.kernel.Errno;
+import dev.medialife.kernel.config.PatchSwitch;
 import dev.medialife.kernel.fault.RaceWindow;
 import dev.medialife.kernel.locking.Mutex;
 import dev.medialife.kernel.locking.SpinLock;
@@ -370,7 +371,11 @@ public final class Au0828Dev {
   /** au0828_analog_unregister, then the v4l2_device put whose release finishes the job. */
   private void analogUnregister() {
     queue.queueError();
-    stopHardware(Vb2Buffer.State.ERROR);
+    if (streaming) {
+      // Only a running capture has buffers the hardware will never fill; buffers a failed start
+      // left on the list (the kernel's behaviour) belong to vb2 again.
+      stopHardware(Vb2Buffer.State.ERROR);
+    }
     RaceWindow.at(WINDOW_ANALOG_UNREGISTER);
     vdev.unregister();
     MediaDevice m = mediaDev;
@@ -521,12 +526,13 @@ public final class Au0828Dev {
     /**
      * au0828_start_analog_streaming. The model asks for the media source first and, if it is
      * refused, gives the buffers back as QUEUED before touching the hardware. The hardware start
-     * (au0828_init_isoc: URB allocation and submission) fails on a stick that is gone, and then,
-     * as the kernel's driver does, it returns the error and leaves the buffers on its active list:
-     * vb2_start_streaming warns and takes them back itself. The kernel's errno there depends on
-     * the instant (usb_submit_urb gives -ENODEV once the device is NOTATTACHED; usb_alloc_coherent
-     * fails, giving -ENOMEM, once au0828 cleared dev->usbdev); the model's gone stick answers
-     * -ENODEV.
+     * (au0828_init_isoc: URB allocation and submission) fails on a stick that is gone. The kernel's
+     * driver then returns the error and leaves the buffers on its active list, so that
+     * vb2_start_streaming warns and takes them back itself; that is what the model does with
+     * {@link PatchSwitch#AU0828_START_FAILURE} off. On (the default), the model's fix gives them
+     * back as QUEUED. The kernel's errno there depends on the instant (usb_submit_urb gives
+     * -ENODEV once the device is NOTATTACHED; usb_alloc_coherent fails, giving -ENOMEM, once
+     * au0828 cleared dev->usbdev); the model's gone stick answers -ENODEV.
      */
     @Override
     public int startStreaming(Vb2Queue q, int count) {
@@ -540,6 +546,9 @@ public final class Au0828Dev {
         ret = writeReg(REG_VIDEO_CTRL, 1);
       }
       if (ret != 0) {
+        if (PatchSwitch.AU0828_START_FAILURE.enabled()) {
+          stopHardware(Vb2Buffer.State.QUEUED);
+        }
         return ret;
       }
       streaming = true;

@@ -12,6 +12,7 @@ import dev.medialife.driver.Task;
 import dev.medialife.drivers.usbaudio.SndPcm;
 import dev.medialife.drivers.usbaudio.SndUsbChip;
 import dev.medialife.kernel.Errno;
+import dev.medialife.kernel.config.PatchSwitch;
 import dev.medialife.kernel.debug.ReportKind;
 import dev.medialife.kernel.fault.RaceWindow;
 import dev.medialife.kernel.testing.ExpectReports;
@@ -151,7 +152,22 @@ class UnplugTest {
    */
   @Test
   @ExpectReports(ReportKind.WARNING)
+  void qbufInsideDisconnectFailsAndTheBufferIsNeverDequeuedUpstream() {
+    PatchSwitch.AU0828_START_FAILURE.set(false); // the kernel's au0828: vb2 warns and reclaims
+    try {
+      qbufInsideDisconnect();
+    } finally {
+      PatchSwitch.resetAll();
+    }
+  }
+
+  /** With the model's au0828 fix the same sequence gives the same results and no warning. */
+  @Test
   void qbufInsideDisconnectFailsAndTheBufferIsNeverDequeued() {
+    qbufInsideDisconnect();
+  }
+
+  private void qbufInsideDisconnect() {
     Task vt = new Task(bed.kernel, "tvtime");
     Au0828Dev dev = bed.dev();
     Vb2Queue q = dev.queue();
