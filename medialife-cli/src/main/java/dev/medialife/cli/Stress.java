@@ -49,9 +49,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The race harness behind {@code medialife stress}: {@code N} userspace tasks ({@link StressTask})
  * issue random but valid-shaped system calls on every device node of a board while a control task
- * unbinds and rebinds each Hantro core through sysfs and pulls the USB stick out and plugs it back,
- * as the kernel's {@code bind_unbind_sample.sh} and {@code regression_test.txt} procedures do
- * (reference §8). The sanitizers watch the whole run.
+ * unbinds and rebinds each Hantro core through sysfs, suspends and resumes its mem2mem scheduler,
+ * and pulls the USB stick out and plugs it back, as the kernel's {@code bind_unbind_sample.sh} and
+ * {@code regression_test.txt} procedures do (reference §8). The sanitizers watch the whole run.
+ * A failed run's recorded events can be replayed sequentially ({@link #replay}) and shrunk
+ * ({@link StressShrink}).
  *
  * <p>What is checked: every result is an errno the specification allows for that call, a device
  * that answered "gone" never answers success again on that descriptor, no task throws, no task
