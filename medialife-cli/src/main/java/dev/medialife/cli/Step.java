@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import dev.medialife.cli.Scenario.Count;
 import dev.medialife.cli.Scenario.Outcome;
 import dev.medialife.cli.Scenario.Span;
+import dev.medialife.drivers.au0828.Au0828Dev;
 import dev.medialife.drivers.hantro.HantroCodec;
 import dev.medialife.drivers.hantro.HantroDriver;
 import dev.medialife.allocator.MediaDeviceAllocator;
@@ -54,7 +55,7 @@ final class Step {
       VideoDevice.WINDOW_IOCTL_LOCK, VideoDevice.WINDOW_OPEN, VideoDevice.WINDOW_UNREGISTER,
       HantroDriver.WINDOW_REMOVE_PUT, HantroDriver.WINDOW_LOOKUP, HantroDriver.WINDOW_M2M_STORE,
       HantroDriver.WINDOW_SHARED_LOCK,
-      MediaDeviceAllocator.WINDOW_RELEASE);
+      MediaDeviceAllocator.WINDOW_RELEASE, Au0828Dev.WINDOW_ANALOG_UNREGISTER);
 
   /** Targets of bind and unbind. */
   static final Set<String> DRIVERS = Set.of("g1", "g2", "au0828", "snd-usb-audio");

@@ -22,6 +22,7 @@ import dev.medialife.mc.uapi.MediaUapi;
 import dev.medialife.v4l2.VideoDevice;
 import dev.medialife.v4l2.uapi.V4l2Capability;
 import dev.medialife.v4l2.uapi.Videodev2;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,9 +49,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The race harness behind {@code medialife stress}: {@code N} userspace tasks ({@link StressTask})
  * issue random but valid-shaped system calls on every device node of a board while a control task
- * unbinds and rebinds each Hantro core through sysfs and pulls the USB stick out and plugs it back,
- * as the kernel's {@code bind_unbind_sample.sh} and {@code regression_test.txt} procedures do
- * (reference §8). The sanitizers watch the whole run.
+ * unbinds and rebinds each Hantro core through sysfs, suspends and resumes its mem2mem scheduler,
+ * and pulls the USB stick out and plugs it back, as the kernel's {@code bind_unbind_sample.sh} and
+ * {@code regression_test.txt} procedures do (reference §8). The sanitizers watch the whole run.
+ * A failed run's recorded events can be replayed sequentially ({@link #replay}) and shrunk
+ * ({@link StressShrink}).
  *
  * <p>What is checked: every result is an errno the specification allows for that call, a device
  * that answered "gone" never answers success again on that descriptor, no task throws, no task
@@ -86,6 +89,25 @@ final class Stress {
   private static final int PACE_CALLS_PER_TASK = 16;
   private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final int FAILURES_KEPT = 20;
+
+  /** How many of the last events (task steps and control actions) a run keeps for the replay. */
+  static final int RECORDED = 1024;
+
+  /**
+   * One recorded event: a task's step, or a control action (an unbind, bind, suspend, resume,
+   * unplug or plug) when {@code step} is null.
+   *
+   * @param task the task's index, or -1 for the control task
+   * @param step the step, or null
+   * @param control the control action's name, or ""
+   */
+  record Event(int task, StressTask.@Nullable Step step, String control) {
+    /** The event as a readable call. */
+    String describe() {
+      StressTask.Step st = step;
+      return st != null ? "task " + task + ": " + st.describe() : "control: " + control;
+    }
+  }
 
   /**
    * What to run.
@@ -141,10 +163,11 @@ final class Stress {
    * @param failures invariant failures (all, not only those listed in the report)
    * @param programs the first steps each task chose, by task
    * @param tunerConflicts times the stick saw two users drive its tuner without arbitration
+   * @param pmCycles suspend/resume cycles of a decoder core's scheduler
    */
   record Outcome(RunReport report, long seed, long cycles, Map<String, Long> calls,
       Map<String, Long> callErrors, Map<String, Long> control, long failures,
-      List<List<String>> programs, long tunerConflicts) {}
+      List<List<String>> programs, long tunerConflicts, long pmCycles) {}
 
   private final Config config;
   private final Consumer<String> progress;
@@ -159,12 +182,28 @@ final class Stress {
   private final Map<String, LongAdder> callErrors = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> control = new ConcurrentHashMap<>();
   private final AtomicLong cycles = new AtomicLong();
+  private final AtomicLong pmCycles = new AtomicLong();
   private final AtomicLong queued = new AtomicLong();
   private final AtomicLong returned = new AtomicLong();
   private final AtomicLong cancelledAtClose = new AtomicLong();
   private final AtomicLong uncaught = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final List<String> failureTexts = new ArrayList<>();
+
+  /** The last {@link #RECORDED} events of the run, oldest first. */
+  private final ArrayDeque<Event> recent = new ArrayDeque<>();
+
+  /** The recorded events when the first failure was seen, and the task that saw it (-1: none). */
+  private @Nullable List<Event> failedWindow;
+
+  private int failedTask = -1;
+
+  /** The schedulers a replay suspended and has not resumed yet (replay thread only). */
+  private final Set<V4l2M2mDev> suspended =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+  /** The task whose thread this is, set at its first recorded step. */
+  private static final ThreadLocal<Integer> TASK_OF_THREAD = new ThreadLocal<>();
   private final List<RunReport.Expectation> expectations = new ArrayList<>();
 
   /**
@@ -283,6 +322,13 @@ final class Stress {
 
   void fail(String text) {
     failures.incrementAndGet();
+    Integer t = TASK_OF_THREAD.get();
+    synchronized (recent) {
+      if (failedWindow == null) {
+        failedWindow = List.copyOf(recent);
+        failedTask = t == null ? -1 : t;
+      }
+    }
     synchronized (failureTexts) {
       if (failureTexts.size() < FAILURES_KEPT) {
         failureTexts.add(text);
@@ -296,6 +342,41 @@ final class Stress {
     uncaught.incrementAndGet();
     LOG.warn("stress: uncaught exception in {}", task.where(), t);
     fail(task.where() + ": uncaught exception " + t);
+  }
+
+  /** Records a task's step before it runs. */
+  void record(int task, StressTask.Step step) {
+    if (TASK_OF_THREAD.get() == null) {
+      TASK_OF_THREAD.set(task);
+    }
+    add(new Event(task, step, ""));
+  }
+
+  private void add(Event e) {
+    synchronized (recent) {
+      if (recent.size() == RECORDED) {
+        recent.removeFirst();
+      }
+      recent.addLast(e);
+    }
+  }
+
+  /**
+   * The events to replay after a failed run: those recorded when the first invariant failure was
+   * seen, else (a sanitizer report or a leak found at the teardown) the last ones of the run.
+   */
+  List<Event> failedEvents() {
+    synchronized (recent) {
+      List<Event> w = failedWindow;
+      return w != null ? w : List.copyOf(recent);
+    }
+  }
+
+  /** The task that saw the first failure, or -1 (the control task, or a report at teardown). */
+  int failedTask() {
+    synchronized (recent) {
+      return failedTask;
+    }
   }
 
   void buffersQueued(long n) {
@@ -387,7 +468,7 @@ final class Stress {
     }
     return new Outcome(report, config.seed(), cycles.get(), sorted(calls), sorted(callErrors),
         sorted(control),
-        failures.get(), programs, tunerConflicts);
+        failures.get(), programs, tunerConflicts, pmCycles.get());
   }
 
   private void verdicts(Map<String, Long> jobs, long overlaps, long busErrors) {
@@ -567,6 +648,144 @@ final class Stress {
     return true;
   }
 
+  // ------------------------------------------------------------------ replay
+
+  /**
+   * Runs recorded events again, one after the other on this thread, on a freshly booted board:
+   * the steps through the task that took them, the control actions as the control task made them.
+   * The verdict is the run's: any invariant failure, uncaught exception, sanitizer report or leak.
+   *
+   * @param events the events, in order
+   * @return true if the replay failed
+   */
+  boolean replay(List<Event> events) {
+    SanitizerScope scope = SanitizerScope.open("medialife stress replay");
+    long leaks;
+    try {
+      Board board;
+      try {
+        board = Board.boot(config.board());
+      } catch (Board.BootException e) {
+        LOG.debug("replay: the board did not boot: {}", e.getMessage());
+        return false;
+      }
+      Map<Integer, StressTask> tasks = new TreeMap<>();
+      try {
+        List<VpuCore.Kind> cores = cores(board);
+        if (board.kind().hasStick()) {
+          board.stick().startClock(KernelClock.system(), STICK_INTERVAL_NANOS,
+              STICK_INTERVAL_NANOS);
+        }
+        nodes = resolve(board, cores);
+        for (Event e : events) {
+          StressTask.Step st = e.step();
+          if (st != null) {
+            Board b = board;
+            tasks.computeIfAbsent(e.task(), i -> new StressTask(this,
+                new Task(b.kernel(), "replay-" + i), i, 0)).replayStep(st);
+          } else {
+            replayControl(board, cores, tasks.values(), e.control());
+            nodes = resolve(board, cores);
+          }
+        }
+        for (V4l2M2mDev m : suspended) {
+          m.resume();
+        }
+        suspended.clear();
+        for (StressTask t : tasks.values()) {
+          t.finish();
+        }
+        for (VpuCore.Kind k : cores) {
+          if (board.vpu(k) == null) {
+            board.bind(k);
+          }
+        }
+        if (board.kind().hasStick() && !board.stick().present()) {
+          board.plug();
+        }
+      } catch (Throwable t) { // NOPMD: a replay that throws has failed
+        uncaught.incrementAndGet();
+        LOG.debug("replay: uncaught", t);
+      } finally {
+        board.close();
+        Workqueue.system().flush();
+      }
+    } finally {
+      leaks = scope.liveCount();
+      scope.close();
+    }
+    return failures.get() > 0 || uncaught.get() > 0 || !scope.reports().isEmpty() || leaks > 0;
+  }
+
+  private static List<VpuCore.Kind> cores(Board board) {
+    List<VpuCore.Kind> cores = new ArrayList<>();
+    if (board.kind().soc() != null) {
+      for (VpuCore.Kind k : VpuCore.Kind.values()) {
+        if (board.vpu(k) != null) {
+          cores.add(k);
+        }
+      }
+    }
+    return cores;
+  }
+
+  /** One control action of a replay, named as the control task names them. */
+  private void replayControl(Board board, List<VpuCore.Kind> cores,
+      java.util.Collection<StressTask> tasks, String name) {
+    String[] w = name.split(" ", 2);
+    VpuCore.Kind core = null;
+    for (VpuCore.Kind k : cores) {
+      if (w.length == 2 && k.toString().equals(w[1])) {
+        core = k;
+      }
+    }
+    HantroDev v = core == null ? null : board.vpu(core);
+    V4l2M2mDev m2m = v == null ? null : v.m2mDev();
+    switch (w[0]) {
+      case "unplug" -> {
+        if (board.stick().present()) {
+          board.unplug();
+        }
+      }
+      case "plug" -> {
+        if (!board.stick().present() && board.plug() > 0) {
+          board.stick().startClock(KernelClock.system(), STICK_INTERVAL_NANOS,
+              STICK_INTERVAL_NANOS);
+        }
+      }
+      case "unbind" -> {
+        if (core != null && v != null) {
+          Gate g = gate(core);
+          g.closing = config.hantroGate();
+          for (StressTask t : tasks) {
+            t.releaseClosing();
+          }
+          if (m2m != null) {
+            m2m.jobWork().flush();
+          }
+          board.unbind(core);
+          g.closing = false;
+        }
+      }
+      case "bind" -> {
+        if (core != null && v == null) {
+          board.bind(core);
+        }
+      }
+      case "suspend" -> {
+        if (m2m != null && suspended.add(m2m)) {
+          m2m.suspend();
+        }
+      }
+      case "resume" -> {
+        if (m2m != null && suspended.remove(m2m)) {
+          m2m.resume();
+        }
+      }
+      default -> LOG.debug("replay: no such control action '{}'", name);
+    }
+  }
+
   // ------------------------------------------------------------------ the control task
 
   /**
@@ -588,7 +807,8 @@ final class Stress {
     @Override
     public void run() {
       Task t = new Task(board.kernel(), "stress-control");
-      int targets = cores.size() + (board.kind().hasStick() ? 1 : 0);
+      // Each core can be unbound or suspended; the stick unplugged.
+      int targets = 2 * cores.size() + (board.kind().hasStick() ? 1 : 0);
       try {
         while (targets > 0 && !stopping()
             && (config.cycles() == 0 || cycles.get() < config.cycles())) {
@@ -596,6 +816,8 @@ final class Stress {
           pace();
           if (pick < cores.size()) {
             cycleCore(t, cores.get(pick));
+          } else if (pick < 2 * cores.size()) {
+            cyclePm(cores.get(pick - cores.size()));
           } else {
             cycleStick(t);
           }
@@ -618,6 +840,7 @@ final class Stress {
     }
 
     private void action(String name, int ret, boolean ok) {
+      add(new Event(-1, null, name));
       control.computeIfAbsent(name, k -> new LongAdder()).increment();
       if (!ok) {
         fail("control: " + name + " returned " + Errno.describe(ret));
@@ -739,6 +962,28 @@ final class Stress {
         g.closing = false;
         hantroBusy = false;
       }
+    }
+
+    /**
+     * One suspend and resume of a core's mem2mem scheduler ({@code v4l2_m2m_suspend} and {@code
+     * v4l2_m2m_resume}, what a driver's system-sleep callbacks call), with the tasks running
+     * against the suspended scheduler in between. The model's Hantro has no PM callbacks of its
+     * own, so the harness calls the helpers directly, as the scenario runner's suspend step does;
+     * with a shared scheduler (i.MX8MQ) it pauses both cores.
+     */
+    private void cyclePm(VpuCore.Kind core) {
+      HantroDev v = board.vpu(core);
+      V4l2M2mDev m = v == null ? null : v.m2mDev();
+      if (m == null) {
+        fail("control: " + core + " has no scheduler to suspend");
+        return;
+      }
+      m.suspend();
+      action("suspend " + core, 0, true);
+      pace();
+      m.resume();
+      action("resume " + core, 0, true);
+      pmCycles.incrementAndGet();
     }
 
     private void cycleStick(Task t) {

@@ -55,7 +55,8 @@ final class StressCommand implements Callable<Integer> {
   private @Nullable Long durationNanos;
 
   @Option(names = "--cycles", paramLabel = "N",
-      description = "Stop after N control cycles (one unbind and bind, or one unplug and plug).")
+      description = "Stop after N control cycles (one unbind and bind, one suspend and resume "
+          + "of a decoder's scheduler, or one unplug and plug).")
   private long cycles;
 
   @Option(names = "--seed", paramLabel = "S", converter = SeedConverter.class,
@@ -82,6 +83,14 @@ final class StressCommand implements Callable<Integer> {
           + "section 3.3), so this shows that lifetime hole as use-after-free reports; by default "
           + "a core's users close their descriptors before it is unbound.")
   private boolean keepHantroFds;
+
+  @Option(names = "--shrink-time", paramLabel = "D", converter = DurationConverter.class,
+      description = "On a failure, how long to look for the shortest failing sequence by "
+          + "replaying the recorded calls on a fresh board (default 60s).")
+  private @Nullable Long shrinkNanos;
+
+  @Option(names = "--no-shrink", description = "On a failure, do not replay and shrink.")
+  private boolean noShrink;
 
   @Option(names = "--json", description = "Print the JSON report instead of the summary.")
   private boolean json;
@@ -175,9 +184,20 @@ final class StressCommand implements Callable<Integer> {
       err.println("reverted: " + p);
     }
     Stress.Outcome o;
+    StressShrink.Result shrunk = null;
     try {
-      o = new Stress(new Stress.Config(board, tasks, s, duration, cycles, !keepHantroFds),
-          progress).run();
+      Stress.Config cfg = new Stress.Config(board, tasks, s, duration, cycles, !keepHantroFds);
+      Stress st = new Stress(cfg, progress);
+      o = st.run();
+      if (!o.report().ok() && !noShrink) {
+        Long b = shrinkNanos;
+        shrunk = StressShrink.shrink(cfg, st.failedEvents(), st.failedTask(),
+            b != null ? b : TimeUnit.SECONDS.toNanos(60), progress);
+        for (String line : shrunk.lines(s)) {
+          err.println(line);
+        }
+        err.flush();
+      }
     } finally {
       PatchSwitch.resetAll();
     }
@@ -193,6 +213,17 @@ final class StressCommand implements Callable<Integer> {
       root.put("cycles", o.cycles());
       root.put("failures", o.failures());
       root.put("tunerConflicts", o.tunerConflicts());
+      root.put("suspendResumeCycles", o.pmCycles());
+      if (shrunk != null) {
+        ObjectNode sh = root.putObject("shrunk");
+        sh.put("reproduced", shrunk.reproduced());
+        sh.put("replays", shrunk.replays());
+        List<String> calls = new ArrayList<>();
+        for (Stress.Event e : shrunk.events()) {
+          calls.add(e.describe());
+        }
+        sh.set("sequence", mapper.valueToTree(calls));
+      }
       root.set("control", mapper.valueToTree(o.control()));
       root.set("calls", mapper.valueToTree(o.calls()));
       root.set("callErrors", mapper.valueToTree(o.callErrors()));

@@ -128,6 +128,11 @@ final class StressTask implements Runnable {
     public String toString() {
       return node.name().toLowerCase(java.util.Locale.ROOT) + "[" + slot + "] " + action;
     }
+
+    /** The step with its argument, enough to replay it. */
+    String describe() {
+      return this + " arg " + Stress.hex(arg);
+    }
   }
 
   /** How many of a descriptor's last calls a failure message shows. */
@@ -224,21 +229,52 @@ final class StressTask implements Runnable {
           }
           steps++;
         }
+        stress.record(index, s);
         step(s);
       }
     } catch (Throwable t) { // NOPMD: any throwable from a task is the failure we count
       stress.uncaught(this, t);
     } finally {
-      try {
-        for (Slot[] row : slots.values()) {
-          for (Slot s : row) {
-            close(s);
-          }
+      finish();
+    }
+  }
+
+  /** Runs one recorded step again (the replay of a failing sequence), on the calling thread. */
+  void replayStep(Step s) {
+    synchronized (this) {
+      current = s;
+      steps++;
+    }
+    try {
+      step(s);
+    } catch (Throwable t) { // NOPMD: as in run
+      stress.uncaught(this, t);
+    }
+  }
+
+  /** Closes every descriptor and ends the task, as at the end of a run. */
+  void finish() {
+    try {
+      for (Slot[] row : slots.values()) {
+        for (Slot s : row) {
+          close(s);
         }
-      } catch (Throwable t) { // NOPMD: as above, on the way out
-        stress.uncaught(this, t);
       }
-      task.exit();
+    } catch (Throwable t) { // NOPMD: as above, on the way out
+      stress.uncaught(this, t);
+    }
+    task.exit();
+  }
+
+  /** Gives up the descriptors of a Hantro core about to be unbound (reference §3.3). */
+  void releaseClosing() {
+    for (Slot[] row : slots.values()) {
+      for (Slot held : row) {
+        VpuCore.Kind core = held.core;
+        if (core != null && stress.closing(core)) {
+          close(held);
+        }
+      }
     }
   }
 
@@ -252,14 +288,7 @@ final class StressTask implements Runnable {
 
   private void step(Step s) {
     // A Hantro core is about to be unbound: give up its descriptors (reference §3.3).
-    for (Slot[] row : slots.values()) {
-      for (Slot held : row) {
-        VpuCore.Kind core = held.core;
-        if (core != null && stress.closing(core)) {
-          close(held);
-        }
-      }
-    }
+    releaseClosing();
     Slot slot = java.util.Objects.requireNonNull(slots.get(s.node()))[s.slot()];
     switch (s.action()) {
       case OPEN -> {

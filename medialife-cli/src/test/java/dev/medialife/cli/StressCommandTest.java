@@ -34,12 +34,12 @@ class StressCommandTest {
 
   @Test
   void boundedRunOnTheDefaultBoardHoldsEveryInvariant() throws Exception {
-    Cli r = Cli.run("stress", "--duration", "3s", "--seed", "42", "--json", "--progress");
+    Cli r = Cli.run("stress", "--duration", "3s", "--seed", "43", "--json", "--progress");
     JsonNode j = JSON.readTree(r.out());
     assertEquals("stress", j.get("scenario").asText());
     assertTrue(j.get("ok").asBoolean(), r.out());
     assertEquals(0, r.status());
-    assertEquals(42, j.get("seed").asLong());
+    assertEquals(43, j.get("seed").asLong());
     assertEquals(8, j.get("tasks").asInt());
     assertEquals(0, j.get("reports").size(), "no sanitizer report");
     assertEquals(0, j.get("leaks").asLong(), "nothing leaked");
@@ -52,11 +52,16 @@ class StressCommandTest {
     // Cycles of every kind: the control task's choices come from the seed.
     JsonNode control = j.get("control");
     assertTrue(j.get("cycles").asLong() >= 3, control.toString());
-    for (String a : List.of("unbind G1", "bind G1", "unbind G2", "bind G2", "unplug", "plug")) {
+    // (seed 42, used before the suspend/resume cycles joined the mix, no longer unbinds G1 in 3 s)
+    for (String a : List.of("unbind G1", "bind G1", "unbind G2", "bind G2", "unplug", "plug",
+        "suspend G1", "resume G1", "suspend G2", "resume G2")) {
       assertTrue(at(control, a) > 0, a + " in " + control);
     }
     assertEquals(at(control, "unbind G1"), at(control, "bind G1"));
     assertEquals(at(control, "unplug"), at(control, "plug"));
+    assertEquals(at(control, "suspend G1"), at(control, "resume G1"));
+    assertEquals(at(control, "suspend G1") + at(control, "suspend G2"),
+        j.get("suspendResumeCycles").asLong());
     assertEquals(at(control, "unplug"), at(control, "media EIO after unplug")
         + at(control, "media still registered after unplug"), "every unplug's media node seen");
 
@@ -93,7 +98,7 @@ class StressCommandTest {
     long ms = j.get("durationMs").asLong();
     assertTrue(ms >= 3000 && ms < 60_000, "took " + ms + " ms");
 
-    assertTrue(r.err().contains("medialife stress: seed 42 (0x2a), 8 tasks, 3000 ms"), r.err());
+    assertTrue(r.err().contains("medialife stress: seed 43 (0x2b), 8 tasks, 3000 ms"), r.err());
     assertTrue(r.err().contains("stress: ") && r.err().contains(" syscalls "),
         "the live counter line with --progress: " + r.err());
   }

@@ -79,9 +79,17 @@ public final class V4l2Fh {
     v.prio().close(prio);
   }
 
-  /** {@code v4l2_fh_exit}: unlinks the handle from the node. */
+  /**
+   * {@code v4l2_fh_exit}: gives the media source back ({@code v4l_disable_media_source}; a no-op
+   * on a device without source hooks), then unlinks the handle from the node.
+   */
   @KernelSymbol("v4l2_fh_exit")
   public void exit() {
+    VideoDevice v = vdev;
+    if (v == null) {
+      return;
+    }
+    V4l2Mc.disableMediaSource(v);
     vdev = null;
   }
 

@@ -67,7 +67,6 @@ final class VividBed {
   final AtomicInteger sFmtCalls = new AtomicInteger();
   final AtomicInteger sInputCalls = new AtomicInteger();
   final AtomicInteger gTunerCalls = new AtomicInteger();
-  final AtomicInteger disableSourceCalls = new AtomicInteger();
   final AtomicInteger buffersGiven = new AtomicInteger();
   final AtomicInteger buffersDone = new AtomicInteger();
   final AtomicInteger buffersError = new AtomicInteger();
@@ -101,11 +100,7 @@ final class VividBed {
 
         @Override
         public int release(File file) {
-          VideoDevice v = VideoDevice.devdata(file);
-          if (v.isRegistered()) {
-            disableSourceCalls.incrementAndGet();
-            V4l2Mc.disableMediaSource(v);
-          }
+          // v4l2_fh_exit, reached from the release helper, gives the media source back.
           return Vb2Ioctls.fopRelease(file);
         }
 

@@ -345,7 +345,7 @@ class VividIoctlTableTest {
     assertEquals(1, bed.sFmtCalls.get());
     assertEquals(2, bed.sInputCalls.get());
     assertEquals(1, bed.gTunerCalls.get());
-    // The driver gives the source back at close, as au0828 does.
+    // v4l2_fh_exit gives the source back at close, once.
     assertEquals(0, t.close(fd));
     assertEquals(1, hook.disables.get());
     assertTrue(hook.graphMutexHeld.get(), "hooks ran under the graph mutex, with no pipe");

@@ -12,6 +12,8 @@ import dev.medialife.driver.usb.UsbDevice;
 import dev.medialife.driver.usb.UsbFunction;
 import dev.medialife.driver.usb.UsbInterface;
 import dev.medialife.kernel.Errno;
+import dev.medialife.kernel.config.PatchSwitch;
+import dev.medialife.kernel.fault.RaceWindow;
 import dev.medialife.kernel.locking.Mutex;
 import dev.medialife.kernel.locking.SpinLock;
 import dev.medialife.kernel.mm.Allocation;
@@ -58,6 +60,13 @@ import org.slf4j.LoggerFactory;
 @KernelSymbol("au0828_dev")
 public final class Au0828Dev {
   private static final Logger LOG = LoggerFactory.getLogger(Au0828Dev.class);
+
+  /**
+   * The race window in au0828_usb_disconnect after the device is marked gone and its USB device
+   * dropped, before the video node is unregistered: system calls on an open file still reach the
+   * driver there.
+   */
+  public static final String WINDOW_ANALOG_UNREGISTER = "au0828_analog_unregister";
 
   /** The module name, also the media device's driver name when au0828 allocates first. */
   public static final String NAME = "au0828";
@@ -362,11 +371,16 @@ public final class Au0828Dev {
   /** au0828_analog_unregister, then the v4l2_device put whose release finishes the job. */
   private void analogUnregister() {
     queue.queueError();
-    stopHardware(Vb2Buffer.State.ERROR);
+    if (streaming) {
+      // Only a running capture has buffers the hardware will never fill; buffers a failed start
+      // left on the list (the kernel's behaviour) belong to vb2 again.
+      stopHardware(Vb2Buffer.State.ERROR);
+    }
+    RaceWindow.at(WINDOW_ANALOG_UNREGISTER);
     vdev.unregister();
     MediaDevice m = mediaDev;
-    cachedTuner = null;
-    cachedDecoder = null;
+    // dev->tuner and dev->decoder stay cached until the memory goes: au0828_enable_source keeps
+    // answering for a file still open on the node.
     if (m != null) {
       for (MediaEntity e : List.of(tuner, decoder, inputEnt[0], inputEnt[1], inputEnt[2])) {
         if (e.isRegistered()) {
@@ -489,37 +503,52 @@ public final class Au0828Dev {
 
   /** The vb2 ops (au0828_video_qops). */
   private final class HwOps implements Vb2Ops {
+    /** queue_setup: only sizes the planes; it does not look at the device state. */
     @Override
     public int queueSetup(Vb2Queue q, int count) {
-      return disconnected ? -Errno.ENODEV : count;
+      return count;
     }
 
+    /**
+     * buffer_queue: puts the buffer on the active list under the spinlock, whatever the device
+     * state; a disconnected stick simply never fills it.
+     */
     @Override
     public void bufQueue(Vb2Buffer vb) {
       slock.lock();
       try {
-        if (disconnected) {
-          vb.bufferDone(Vb2Buffer.State.ERROR);
-          return;
-        }
         active.add(vb);
       } finally {
         slock.unlock();
       }
     }
 
+    /**
+     * au0828_start_analog_streaming. The model asks for the media source first and, if it is
+     * refused, gives the buffers back as QUEUED before touching the hardware. The hardware start
+     * (au0828_init_isoc: URB allocation and submission) fails on a stick that is gone. The kernel's
+     * driver then returns the error and leaves the buffers on its active list, so that
+     * vb2_start_streaming warns and takes them back itself; that is what the model does with
+     * {@link PatchSwitch#AU0828_START_FAILURE} off. On (the default), the model's fix gives them
+     * back as QUEUED. The kernel's errno there depends on the instant (usb_submit_urb gives
+     * -ENODEV once the device is NOTATTACHED; usb_alloc_coherent fails, giving -ENOMEM, once
+     * au0828 cleared dev->usbdev); the model's gone stick answers -ENODEV.
+     */
     @Override
     public int startStreaming(Vb2Queue q, int count) {
-      // v4l_vb2q_enable_media_source, as au0828_start_analog_streaming does.
-      int ret = disconnected ? -Errno.ENODEV : V4l2Mc.enableMediaSource(vdev);
-      if (ret == 0) {
-        ret = writeReg(REG_INPUT, vmux.hw);
+      int ret = V4l2Mc.enableMediaSource(vdev);
+      if (ret != 0) {
+        stopHardware(Vb2Buffer.State.QUEUED);
+        return ret;
       }
+      ret = writeReg(REG_INPUT, vmux.hw);
       if (ret == 0) {
         ret = writeReg(REG_VIDEO_CTRL, 1);
       }
       if (ret != 0) {
-        stopHardware(Vb2Buffer.State.QUEUED);
+        if (PatchSwitch.AU0828_START_FAILURE.enabled()) {
+          stopHardware(Vb2Buffer.State.QUEUED);
+        }
         return ret;
       }
       streaming = true;
@@ -548,13 +577,27 @@ public final class Au0828Dev {
       return ret;
     }
 
+    /**
+     * au0828_v4l2_close: unless the stick is gone, the last user asks for the media source again
+     * (so that the tuner could be put in standby when it is granted); then _vb2_fop_release,
+     * whose v4l2_fh_exit gives the source back; the user count drops last.
+     */
     @Override
     public int release(File file) {
-      if (!disconnected && vdev.isRegistered()) {
-        V4l2Mc.disableMediaSource(vdev);
+      // The kernel holds dev->lock across the whole close and calls _vb2_fop_release without a
+      // lock; the model's queue lock is dev->lock itself, so fopRelease takes it on its own.
+      lock.lock();
+      try {
+        if (!disconnected && users.get() == 1) {
+          int ret = V4l2Mc.enableMediaSource(vdev);
+          LOG.debug("au0828 close: media source {} before standby", Errno.name(ret));
+        }
+      } finally {
+        lock.unlock();
       }
+      int ret = Vb2Ioctls.fopRelease(file);
       users.decrementAndGet();
-      return Vb2Ioctls.fopRelease(file);
+      return ret;
     }
 
     @Override
@@ -673,13 +716,13 @@ public final class Au0828Dev {
 
     @Override
     public int gTuner(File file, @Nullable V4l2Fh fh, V4l2Tuner t) {
-      // au0828_v4l2_g_tuner asks for the source first: G_TUNER can fail with EBUSY.
+      // vidioc_g_tuner checks the index, then asks for the source: G_TUNER can fail with EBUSY.
+      if (t.index != 0) {
+        return -Errno.EINVAL;
+      }
       int ret = V4l2Mc.enableMediaSource(vdev);
       if (ret != 0) {
         return ret;
-      }
-      if (t.index != 0) {
-        return -Errno.EINVAL;
       }
       t.name = "Auvitek tuner";
       t.type = Videodev2.V4L2_TUNER_ANALOG_TV;

@@ -11,7 +11,9 @@ import dev.medialife.drivers.usbaudio.SndPcm;
 import dev.medialife.drivers.usbaudio.SndUsbChip;
 import dev.medialife.hw.usbtv.UsbTvStick;
 import dev.medialife.kernel.Errno;
+import dev.medialife.kernel.fault.RaceWindow;
 import dev.medialife.kernel.testing.Sanitized;
+import dev.medialife.kernel.testing.Sync;
 import dev.medialife.mc.MediaDevice;
 import dev.medialife.mc.MediaEntity;
 import dev.medialife.mc.MediaLink;
@@ -20,6 +22,7 @@ import dev.medialife.mc.SourceHooks;
 import dev.medialife.v4l2.uapi.V4l2Int;
 import dev.medialife.v4l2.uapi.V4l2Tuner;
 import dev.medialife.v4l2.uapi.Videodev2;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -231,5 +234,65 @@ class ArbitrationTest {
     assertEquals(0, vt.close(fd));
     assertNull(src().activeLink());
     assertFalse(l.isEnabled());
+  }
+
+  /**
+   * au0828_v4l2_close at the last user asks for the source (v4l_enable_media_source, so that the
+   * tuner can be put in standby), and _vb2_fop_release's v4l2_fh_exit gives it back: a close with
+   * nothing owning the tuner takes the link and releases it again.
+   */
+  @Test
+  void theLastCloseTakesTheSourceAndV4l2FhExitGivesItBack() {
+    int vfd = bed.openVideo(vt);
+    assertEquals(0, src().pipelineStarts());
+    assertEquals(0, vt.close(vfd));
+    assertEquals(1, src().pipelineStarts(), "enable_source at the last close");
+    assertEquals(1, src().pipelineStops(), "disable_source from v4l2_fh_exit");
+    assertNull(src().owner());
+  }
+
+  /** The last close's enable_source is refused while DVB holds the tuner: nothing changes. */
+  @Test
+  void theLastCloseLeavesATunerHeldByDvbAlone() {
+    assertEquals(0, dvbOpen());
+    int vfd = bed.openVideo(vt);
+    assertEquals(0, vt.close(vfd));
+    assertEquals(bed.dev().demodEntity(), src().owner());
+    assertEquals(1, src().pipelineStarts());
+    dvbRelease();
+    assertNull(src().owner());
+  }
+
+  /**
+   * Inside au0828_usb_disconnect, before the node goes, G_TUNER on an open file still reaches the
+   * driver: dev->decoder stays cached, so au0828_enable_source answers 0 for the entity that owns
+   * the link, and so does G_TUNER (the model used to forget the decoder and answer EBUSY).
+   */
+  @Test
+  void gTunerInsideDisconnectStillFindsTheDecoder() {
+    int vfd = bed.openVideo(vt);
+    assertEquals(0, vt.ioctl(vfd, Videodev2.VIDIOC_G_TUNER, new V4l2Tuner()));
+    assertEquals(videoEntity(), src().owner());
+    int[] ret = new int[2];
+    CountDownLatch inWindow = new CountDownLatch(1);
+    CountDownLatch done = new CountDownLatch(1);
+    RaceWindow.arm(Au0828Dev.WINDOW_ANALOG_UNREGISTER, () -> {
+      inWindow.countDown();
+      Sync.await(done, "G_TUNER inside the disconnect");
+    });
+    Thread task = Sync.start("tvtime", () -> {
+      Sync.await(inWindow, "disconnect in au0828_analog_unregister");
+      V4l2Tuner t = new V4l2Tuner();
+      t.index = 1;
+      ret[0] = vt.ioctl(vfd, Videodev2.VIDIOC_G_TUNER, t);
+      ret[1] = vt.ioctl(vfd, Videodev2.VIDIOC_G_TUNER, new V4l2Tuner());
+      done.countDown();
+    });
+    bed.unplug();
+    Sync.join(task);
+    assertEquals(-Errno.EINVAL, ret[0], "the index is checked before the source");
+    assertEquals(0, ret[1]);
+    assertEquals(-Errno.ENODEV, vt.ioctl(vfd, Videodev2.VIDIOC_G_TUNER, new V4l2Tuner()));
+    assertEquals(0, vt.close(vfd));
   }
 }

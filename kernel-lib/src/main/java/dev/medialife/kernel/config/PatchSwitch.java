@@ -58,7 +58,15 @@ public enum PatchSwitch {
    * The allocator takes its lookup reference with get-unless-zero under the list lock. Off: the
    * kernel's plain get, which can take a reference from zero when it races the last delete.
    */
-  ALLOCATOR_LOOKUP_FIX("allocator-lookup-fix");
+  ALLOCATOR_LOOKUP_FIX("allocator-lookup-fix"),
+
+  /**
+   * A model fix for au0828: when its start_streaming fails (the URBs cannot be set up because the
+   * stick is gone), the driver gives its buffers back as QUEUED, as the vb2 contract asks. Off: the
+   * kernel's au0828_start_analog_streaming, which returns au0828_init_isoc's error and leaves the
+   * buffers on its active list, so that vb2_start_streaming warns and reclaims them itself.
+   */
+  AU0828_START_FAILURE("au0828-start-failure");
 
   /** The switches that are off; replaced, never mutated, under the class lock. */
   private static volatile Set<PatchSwitch> reverted = EnumSet.noneOf(PatchSwitch.class);

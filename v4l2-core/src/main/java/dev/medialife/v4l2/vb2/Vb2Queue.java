@@ -628,7 +628,8 @@ public final class Vb2Queue {
    * @param b the descriptor; {@code type}, {@code index}, {@code memory} and, for output, {@code
    *     bytesused} are read, the rest is filled
    * @return 0, -EINVAL (type, index, memory, or a buffer already queued), -EIO (queue error), or
-   *     the driver's {@code start_streaming} error
+   *     the driver's {@code start_streaming} error, in which case the buffer is not queued: it is
+   *     DEQUEUED again and off the queued list
    */
   @KernelSymbol({"vb2_qbuf", "vb2_core_qbuf"})
   public int qbuf(V4l2Buffer b) {
@@ -675,6 +676,17 @@ public final class Vb2Queue {
     } else if (startNow) {
       int ret = startStreaming();
       if (ret != 0) {
+        // The error says the buffer was not queued: it leaves the queued list and goes back to
+        // the state it had (vb2_core_qbuf). A buffer a buggy driver completed meanwhile stays on
+        // the done list, as in the kernel; DQBUF then refuses it (see doDqbuf).
+        doneLock.lock();
+        try {
+          queuedList.remove(vb);
+          queuedTotal--;
+          vb.state = Vb2Buffer.State.DEQUEUED;
+        } finally {
+          doneLock.unlock();
+        }
         return ret;
       }
     }
@@ -716,7 +728,9 @@ public final class Vb2Queue {
 
   /**
    * {@code vb2_start_streaming}: gives every queued buffer to the driver and calls {@code
-   * start_streaming}; on failure the buffers go back to QUEUED.
+   * start_streaming}; on failure the buffers go back to QUEUED. A driver that kept buffers is
+   * warned and they are forced back; a driver that completed buffers (the done list is not empty)
+   * is warned too, and those stay on the done list, as in the kernel.
    */
   private int startStreaming() {
     for (Vb2Buffer vb : buffersIn(Vb2Buffer.State.QUEUED)) {
@@ -746,6 +760,18 @@ public final class Vb2Queue {
         bufferDone(vb, Vb2Buffer.State.QUEUED);
       }
     }
+    // A driver must give its buffers back as QUEUED when start_streaming fails; one completed
+    // as DONE or ERROR instead sits on the done list. The kernel warns and leaves it there.
+    boolean completed;
+    String done;
+    doneLock.lock();
+    try {
+      completed = !doneList.isEmpty();
+      done = doneList.toString();
+    } finally {
+      doneLock.unlock();
+    }
+    Warn.on(completed, "vb2: start_streaming failed and the driver completed " + done);
     return ret;
   }
 
@@ -830,6 +856,14 @@ public final class Vb2Queue {
           return -Errno.EPIPE;
         }
         Vb2Buffer vb = doneList.poll();
+        if (vb != null
+            && vb.state != Vb2Buffer.State.DONE
+            && vb.state != Vb2Buffer.State.ERROR) {
+          // Only after a driver bug (a buffer completed by a failed start_streaming, then given
+          // back to userspace by the failing QBUF): vb2_core_dqbuf drops it from the done list
+          // and refuses it.
+          return -Errno.EINVAL;
+        }
         if (vb != null) {
           b.index = vb.index();
           fill(b, vb, memory);

@@ -25,6 +25,12 @@ final class FakeDriver implements Vb2Ops {
   /** Whether stop_streaming gives its buffers back as ERROR (the driver contract). */
   volatile boolean returnOnStop = true;
 
+  /**
+   * A state buf_queue completes each buffer with at once instead of keeping it (a driver that
+   * refuses work, for example after a disconnect), or null for the normal driver.
+   */
+  volatile Vb2Buffer.@Nullable State completeOnQueue;
+
   final ConcurrentLinkedDeque<Vb2Buffer> hw = new ConcurrentLinkedDeque<>();
   final List<Integer> setupCalls = new ArrayList<>();
   final AtomicInteger started = new AtomicInteger();
@@ -48,6 +54,11 @@ final class FakeDriver implements Vb2Ops {
 
   @Override
   public void bufQueue(Vb2Buffer vb) {
+    Vb2Buffer.State now = completeOnQueue;
+    if (now != null) {
+      vb.bufferDone(now);
+      return;
+    }
     hw.add(vb);
   }
 

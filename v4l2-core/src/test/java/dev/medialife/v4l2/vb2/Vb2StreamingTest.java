@@ -178,13 +178,41 @@ class Vb2StreamingTest {
     // Not enough queued: streamon succeeds without calling the driver.
     assertEquals(0, q.streamon(TYPE_VIDEO_CAPTURE));
     assertEquals(-Errno.ENOSPC, q.qbuf(cap(0)));
-    assertEquals(Vb2Buffer.State.QUEUED, vb(q, 0).state());
-    assertEquals(1, q.queuedTotal());
+    // vb2_core_qbuf: the error means the buffer was not queued, so it is DEQUEUED again.
+    assertEquals(Vb2Buffer.State.DEQUEUED, vb(q, 0).state());
+    assertEquals(0, q.queuedCount());
+    assertEquals(0, q.queuedTotal());
+    assertEquals(0, querybufFlags(q, 0));
     drv.startError = 0;
     assertEquals(0, q.qbuf(cap(1)));
-    assertEquals(2, drv.startCount.get());
+    assertEquals(1, drv.startCount.get());
+    assertEquals(0, q.qbuf(cap(0)));
     q.queueRelease();
     assertEquals(2, q.cancelledTotal());
+  }
+
+  @Test
+  @ExpectReports(ReportKind.WARNING)
+  void aDriverCompletingBuffersInAFailedStartIsWarnedAndDqbufRefusesThem() {
+    // au0828 after a disconnect in the model's old form: buf_queue completed the buffer with
+    // ERROR, then start_streaming failed. vb2_start_streaming warns (done list not empty); the
+    // failing QBUF gives the buffer back as DEQUEUED; DQBUF must not return it as if queued.
+    Vb2Queue q = FakeDriver.capture(drv, null, 1);
+    assertEquals(2, q.reqbufs(TYPE_VIDEO_CAPTURE, MEMORY_MMAP, 2));
+    assertEquals(0, q.streamon(TYPE_VIDEO_CAPTURE));
+    drv.completeOnQueue = Vb2Buffer.State.ERROR;
+    drv.startError = -Errno.ENODEV;
+    assertEquals(-Errno.ENODEV, q.qbuf(cap(0)));
+    assertEquals(Vb2Buffer.State.DEQUEUED, vb(q, 0).state());
+    assertEquals(0, q.ownedByDriver());
+    assertEquals(0, q.queuedCount());
+    assertEquals(0, q.queuedTotal());
+    V4l2Buffer b = cap(0);
+    assertEquals(-Errno.EINVAL, q.dqbuf(b, true));
+    assertEquals(-Errno.EAGAIN, q.dqbuf(b, true));
+    assertEquals(0, q.dequeuedTotal());
+    q.queueRelease();
+    assertEquals(0, q.cancelledTotal());
   }
 
   @Test
