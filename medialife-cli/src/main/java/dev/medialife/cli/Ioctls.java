@@ -107,7 +107,7 @@ final class Ioctls {
     V4l2Format f = new V4l2Format();
     HantroCodec c = a == null ? null : Step.codec(a.codec());
     f.type = c != null ? Vb2Queue.TYPE_VIDEO_OUTPUT : type(a);
-    f.pixelformat = c != null ? c.fourcc() : Videodev2.V4L2_PIX_FMT_YUYV;
+    f.pixelformat = c != null ? c.fourcc() : Videodev2.V4L2_PIX_FMT_UYVY;
     f.width = a == null || a.width() == null ? 1920 : a.width();
     f.height = a == null || a.height() == null ? 1080 : a.height();
     return f;

@@ -44,7 +44,7 @@ enum StressCall {
 
   OPEN_PCM(Node.PCM, "open", Errno.ENOENT, Errno.ENXIO, Errno.ENODEV, Errno.EBUSY),
   PCM_HW_PARAMS(Node.PCM, "HW_PARAMS", Errno.EINVAL, Errno.EBADFD, Errno.EBUSY, Errno.ENODEV),
-  PCM_PREPARE(Node.PCM, "PREPARE", Errno.EBADFD, Errno.ENODEV),
+  PCM_PREPARE(Node.PCM, "PREPARE", Errno.EBADFD, Errno.EBUSY, Errno.ENODEV),
   PCM_START(Node.PCM, "START", Errno.EBADFD, Errno.ENODEV),
   PCM_DROP(Node.PCM, "DROP", Errno.EBADFD, Errno.ENODEV),
   PCM_HW_FREE(Node.PCM, "HW_FREE", Errno.EBADFD, Errno.ENODEV),

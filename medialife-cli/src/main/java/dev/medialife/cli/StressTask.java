@@ -547,7 +547,7 @@ final class StressTask implements Runnable {
       f.width = 1920;
       f.height = 1080;
     } else {
-      f.pixelformat = slot.decoder ? HantroCodec.NV12 : Videodev2.V4L2_PIX_FMT_YUYV;
+      f.pixelformat = slot.decoder ? HantroCodec.NV12 : Videodev2.V4L2_PIX_FMT_UYVY;
       f.width = 720;
       f.height = 480;
     }

@@ -155,7 +155,7 @@ public final class Au0828Dev {
     this.inputEnt[2] = new MediaEntity(mem, "S-Video", MediaUapi.MEDIA_ENT_F_CONN_SVIDEO);
     fmt.width = 720;
     fmt.height = 480;
-    fmt.pixelformat = Videodev2.V4L2_PIX_FMT_YUYV;
+    fmt.pixelformat = Videodev2.V4L2_PIX_FMT_UYVY;
     fmt.bytesperline = 1440;
     fmt.sizeimage = 1440 * 480;
   }
@@ -454,6 +454,22 @@ public final class Au0828Dev {
     io.writel(reg, value);
     return 0;
   }
+  /**
+   * {@code au0828_set_format}: UYVY only (anything else is EINVAL, TRY_FMT included, as tvtime's
+   * UYVY-then-YUYV probing expects), always 720x480.
+   */
+  @KernelSymbol("au0828_set_format")
+  static int setFormat(V4l2Format f) {
+    if (f.pixelformat != Videodev2.V4L2_PIX_FMT_UYVY) {
+      return -Errno.EINVAL;
+    }
+    f.width = 720;
+    f.height = 480;
+    f.bytesperline = 720 * 2;
+    f.sizeimage = 720 * 480 * 2;
+    return 0;
+  }
+
 
   void writeRoute(int bits) {
     writeReg(REG_TUNER_ROUTE, bits);
@@ -620,8 +636,8 @@ public final class Au0828Dev {
       if (f.index != 0) {
         return -Errno.EINVAL;
       }
-      f.pixelformat = Videodev2.V4L2_PIX_FMT_YUYV;
-      f.description = "YUYV 4:2:2";
+      f.pixelformat = Videodev2.V4L2_PIX_FMT_UYVY;
+      f.description = "UYVY 4:2:2";
       return 0;
     }
 
@@ -634,22 +650,23 @@ public final class Au0828Dev {
 
     @Override
     public int tryFmtVidCap(File file, @Nullable V4l2Fh fh, V4l2Format f) {
-      f.width = 720;
-      f.height = 480;
-      f.pixelformat = Videodev2.V4L2_PIX_FMT_YUYV;
-      f.bytesperline = 1440;
-      f.sizeimage = 1440 * 480;
-      return 0;
+      return setFormat(f);
     }
 
     @Override
     public int sFmtVidCap(File file, @Nullable V4l2Fh fh, V4l2Format f) {
-      if (queue.isStreaming()) {
+      // vidioc_s_fmt_vid_cap: check_dev, then no change once the queue has buffers.
+      if (disconnected) {
+        return -Errno.ENODEV;
+      }
+      if (queue.numBuffers() > 0) {
         return -Errno.EBUSY;
       }
-      tryFmtVidCap(file, fh, f);
-      fmt.copyFrom(f);
-      return 0;
+      int ret = setFormat(f);
+      if (ret == 0) {
+        fmt.copyFrom(f);
+      }
+      return ret;
     }
 
     @Override
@@ -706,12 +723,22 @@ public final class Au0828Dev {
       if (i.value < 0 || i.value >= INPUTS.length) {
         return -Errno.EINVAL;
       }
+      if (input == i.value) {
+        return 0;
+      }
       if (disconnected) {
         return -Errno.ENODEV;
       }
       input = i.value;
       vmux = INPUTS[i.value];
-      return writeReg(REG_INPUT, vmux.hw);
+      int ret = writeReg(REG_INPUT, vmux.hw);
+      if (ret != 0) {
+        return ret;
+      }
+      // vidioc_s_input: the input changed, so give back the source of the old one and ask for
+      // the new one's.
+      V4l2Mc.disableMediaSource(vdev);
+      return V4l2Mc.enableMediaSource(vdev);
     }
 
     @Override

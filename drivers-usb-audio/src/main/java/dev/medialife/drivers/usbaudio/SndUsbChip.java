@@ -440,7 +440,11 @@ public final class SndUsbChip {
     return 0;
   }
 
+  /** {@code snd_pcm_prepare}: a running stream is refused (EBUSY); DROP stops it first. */
   private int prepare() {
+    if (state() == SndPcm.State.RUNNING) {
+      return -Errno.EBUSY;
+    }
     return stopAndDiscard(SndPcm.State.PREPARED);
   }
 

@@ -125,7 +125,7 @@ public final class UsbTvStick {
   /** Tuner route bit: the digital demodulator. */
   public static final int ROUTE_DTV = 1 << 2;
 
-  /** Bytes of one frame: 720x480 YUYV. */
+  /** Bytes of one frame: 720x480 UYVY. */
   public static final int FRAME_BYTES = 720 * 480 * 2;
 
   /** Bytes of one period: 1024 frames of 16-bit stereo. */

@@ -264,6 +264,26 @@ class ArbitrationTest {
   }
 
   /**
+   * vidioc_s_input: selecting the input already selected does nothing; a new input gives back the
+   * source and asks for it again (a new pipeline start), so the video node still owns the tuner
+   * afterwards and DVB still cannot take it.
+   */
+  @Test
+  void sInputGivesBackTheSourceAndAsksForItAgain() {
+    int vfd = bed.openVideo(vt);
+    assertEquals(0, vt.ioctl(vfd, Videodev2.VIDIOC_G_TUNER, new V4l2Tuner()));
+    assertEquals(videoEntity(), src().owner(), "G_TUNER took the source");
+    int starts = src().pipelineStarts();
+    assertEquals(0, vt.ioctl(vfd, Videodev2.VIDIOC_S_INPUT, new V4l2Int(0)), "same input");
+    assertEquals(starts, src().pipelineStarts(), "same input: the source is not touched");
+    assertEquals(0, vt.ioctl(vfd, Videodev2.VIDIOC_S_INPUT, new V4l2Int(2)));
+    assertEquals(starts + 1, src().pipelineStarts(), "given back and asked for again");
+    assertEquals(videoEntity(), src().owner());
+    assertEquals(-Errno.EBUSY, dvbOpen(), "analog still holds the tuner");
+    assertEquals(0, vt.close(vfd));
+  }
+
+  /**
    * Inside au0828_usb_disconnect, before the node goes, G_TUNER on an open file still reaches the
    * driver: dev->decoder stays cached, so au0828_enable_source answers 0 for the entity that owns
    * the link, and so does G_TUNER (the model used to forget the decoder and answer EBUSY).

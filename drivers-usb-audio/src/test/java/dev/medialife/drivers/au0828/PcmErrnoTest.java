@@ -61,7 +61,9 @@ class PcmErrnoTest {
     assertEquals(-Errno.EBADFD, StickBed.hwParams(at, fd), "hw_params while running");
     assertEquals(-Errno.EBADFD, at.ioctl(fd, SndPcm.HW_FREE, null), "hw_free while running");
     assertEquals(-Errno.EBADFD, at.ioctl(fd, SndPcm.START, null), "start while running");
-    assertEquals(0, at.ioctl(fd, SndPcm.PREPARE, null), "prepare stops and re-arms");
+    assertEquals(-Errno.EBUSY, at.ioctl(fd, SndPcm.PREPARE, null),
+        "prepare while running (snd_pcm_pre_prepare); DROP stops it");
+    assertEquals(SndPcm.State.RUNNING, bed.chip().pcmState());
     assertEquals(0, at.ioctl(fd, SndPcm.DROP, null));
     assertEquals(SndPcm.State.SETUP, bed.chip().pcmState());
     assertEquals(0, at.ioctl(fd, SndPcm.HW_FREE, null));

@@ -48,7 +48,7 @@ class VideoIoctlTest {
     V4l2Fmtdesc d = new V4l2Fmtdesc();
     d.type = Vb2Queue.TYPE_VIDEO_CAPTURE;
     assertEquals(0, vt.ioctl(fd, Videodev2.VIDIOC_ENUM_FMT, d));
-    assertEquals(Videodev2.V4L2_PIX_FMT_YUYV, d.pixelformat);
+    assertEquals(Videodev2.V4L2_PIX_FMT_UYVY, d.pixelformat);
     d.index = 1;
     assertEquals(-Errno.EINVAL, vt.ioctl(fd, Videodev2.VIDIOC_ENUM_FMT, d));
     V4l2Format f = new V4l2Format();

@@ -17,7 +17,8 @@ import dev.medialife.v4l2.vb2.Vb2Queue;
 class VideoCaptureFuzzTest {
   private static final V4l2Steps STEPS = new V4l2Steps(
       new int[] {Vb2Queue.TYPE_VIDEO_CAPTURE, Vb2Queue.TYPE_VIDEO_OUTPUT, 0, 9},
-      new int[] {Videodev2.V4L2_PIX_FMT_YUYV, 0, Videodev2.fourcc('N', 'V', '1', '2')});
+      new int[] {Videodev2.V4L2_PIX_FMT_UYVY, Videodev2.V4L2_PIX_FMT_YUYV, 0,
+          Videodev2.fourcc('N', 'V', '1', '2')});
 
   @FuzzTest(maxDuration = "30s")
   void captureIoctls(FuzzedDataProvider data) {

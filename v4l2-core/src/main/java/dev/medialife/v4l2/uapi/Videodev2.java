@@ -67,6 +67,10 @@ public final class Videodev2 {
   @KernelSymbol("VIDIOC_TRY_FMT")
   public static final int VIDIOC_TRY_FMT = Ioc.iowr('V', 64, V4l2Format.SIZE);
 
+  /** {@code V4L2_PIX_FMT_UYVY}: the fourcc 'UYVY', what au0828 captures. */
+  @KernelSymbol("V4L2_PIX_FMT_UYVY")
+  public static final int V4L2_PIX_FMT_UYVY = fourcc('U', 'Y', 'V', 'Y');
+
   /** {@code V4L2_PIX_FMT_YUYV}: the fourcc 'YUYV'. */
   @KernelSymbol("V4L2_PIX_FMT_YUYV")
   public static final int V4L2_PIX_FMT_YUYV = fourcc('Y', 'U', 'Y', 'V');
