@@ -10,6 +10,7 @@ import dev.medialife.drivers.usbaudio.SndPcm;
 import dev.medialife.drivers.usbaudio.SndPcmHwParams;
 import dev.medialife.drivers.usbaudio.SndUsbChip;
 import dev.medialife.hw.imx8m.VpuCore;
+import dev.medialife.it.fuzz.SubdevRig;
 import dev.medialife.kernel.Errno;
 import dev.medialife.mc.MediaDevice;
 import dev.medialife.mc.MediaEntity;
@@ -23,12 +24,16 @@ import dev.medialife.mc.uapi.MediaUapi;
 import dev.medialife.mc.uapi.MediaV2Entity;
 import dev.medialife.mc.uapi.MediaV2Link;
 import dev.medialife.mc.uapi.MediaV2Topology;
+import dev.medialife.v4l2.VideoDevice;
 import dev.medialife.v4l2.uapi.V4l2Capability;
 import dev.medialife.v4l2.uapi.V4l2Fmtdesc;
 import dev.medialife.v4l2.uapi.V4l2Format;
 import dev.medialife.v4l2.uapi.V4l2Input;
 import dev.medialife.v4l2.uapi.V4l2Int;
 import dev.medialife.v4l2.uapi.V4l2Requestbuffers;
+import dev.medialife.v4l2.uapi.V4l2SubdevFormat;
+import dev.medialife.v4l2.uapi.V4l2SubdevMbusCodeEnum;
+import dev.medialife.v4l2.uapi.V4l2SubdevUapi;
 import dev.medialife.v4l2.uapi.V4l2Tuner;
 import dev.medialife.v4l2.uapi.Videodev2;
 import dev.medialife.v4l2.vb2.V4l2Buffer;
@@ -46,7 +51,8 @@ import java.util.function.Predicate;
  * <p>Each errno was checked against the kernel source named in the last column (mainline;
  * drivers/media/mc/mc-device.c and mc-devnode.c, v4l2-core/v4l2-ioctl.c and v4l2-dev.c,
  * common/videobuf2/videobuf2-v4l2.c and -core.c, v4l2-mem2mem.c, platform/verisilicon/hantro_v4l2.c,
- * usb/au0828/au0828-video.c, sound/core/pcm_native.c and init.c, fs/ioctl.c).
+ * usb/au0828/au0828-video.c, sound/core/pcm_native.c and init.c, fs/ioctl.c,
+ * v4l2-core/v4l2-subdev.c).
  */
 final class BadInputRows {
   private static final int CAP = Vb2Queue.TYPE_VIDEO_CAPTURE;
@@ -86,6 +92,7 @@ final class BadInputRows {
     capture(new Rows(rows, Node.CAPTURE));
     m2m(new Rows(rows, Node.M2M));
     pcm(new Rows(rows, Node.PCM));
+    subdev(new Rows(rows, Node.SUBDEV));
     return List.copyOf(rows);
   }
 
@@ -281,6 +288,9 @@ final class BadInputRows {
     if (cmd == SndPcm.HW_PARAMS) {
       return "HW_PARAMS";
     }
+    if (cmd == V4l2SubdevUapi.VIDIOC_SUBDEV_G_FMT) {
+      return "SUBDEV_G_FMT";
+    }
     throw new IllegalArgumentException("no name for 0x" + Integer.toHexString(cmd));
   }
 
@@ -291,7 +301,7 @@ final class BadInputRows {
     f.type = type;
     f.width = 720;
     f.height = 480;
-    f.pixelformat = Videodev2.V4L2_PIX_FMT_YUYV;
+    f.pixelformat = Videodev2.V4L2_PIX_FMT_UYVY;
     return f;
   }
 
@@ -420,12 +430,17 @@ final class BadInputRows {
         .row("S_FMT", sFmt, "type", "VIDEO_OUTPUT on a capture node", Errno.EINVAL,
             "v4l_s_fmt: check_fmt → EINVAL",
             b -> b.ioctl(sFmt, fmt(OUT)))
-        .row("S_FMT", sFmt, "queue state", "streaming", Errno.EBUSY,
+        .row("TRY_FMT", tryFmt, "pixelformat", "YUYV (the bridge gives UYVY only)", Errno.EINVAL,
+            "au0828_set_format: pixelformat ≠ UYVY → EINVAL",
+            b -> {
+              V4l2Format f = fmt(CAP);
+              f.pixelformat = Videodev2.V4L2_PIX_FMT_YUYV;
+              return b.ioctl(tryFmt, f);
+            })
+        .row("S_FMT", sFmt, "queue state", "buffers allocated, not streaming", Errno.EBUSY,
             "au0828 vidioc_s_fmt_vid_cap: vb2_is_busy → EBUSY",
             b -> {
               b.reqbufs(b.fd(), CAP, 2);
-              b.qbuf(CAP, 0);
-              b.streamon(CAP);
               return b.ioctl(sFmt, fmt(CAP));
             })
         .row("REQBUFS", reqbufs, "type", "VIDEO_OUTPUT on a capture node", Errno.EINVAL,
@@ -648,6 +663,14 @@ final class BadInputRows {
         .row("PREPARE", prepare, "stream state", "OPEN (no HW_PARAMS)", Errno.EBADFD,
             "snd_pcm_pre_prepare: state OPEN → EBADFD",
             b -> b.ioctl(prepare, null))
+        .row("PREPARE", prepare, "stream state", "RUNNING", Errno.EBUSY,
+            "snd_pcm_pre_prepare: snd_pcm_running → EBUSY",
+            b -> {
+              ok(b.ioctl(hw, params()), "HW_PARAMS");
+              ok(b.ioctl(prepare, null), "PREPARE");
+              ok(b.ioctl(start, null), "START");
+              return b.ioctl(prepare, null);
+            })
         .row("START", start, "stream state", "SETUP (not prepared)", Errno.EBADFD,
             "snd_pcm_pre_start: state not PREPARED → EBADFD",
             b -> {
@@ -688,6 +711,71 @@ final class BadInputRows {
         b -> {
           b.unplug();
           return b.ioctl(hw, params());
+        });
+  }
+
+  // ------------------------------------------------------------------ sub-device node
+
+  private static V4l2SubdevFormat subdevFmt(int which, int pad) {
+    V4l2SubdevFormat f = new V4l2SubdevFormat();
+    f.which = which;
+    f.pad = pad;
+    return f;
+  }
+
+  private static V4l2SubdevMbusCodeEnum mbusCode(int which, int index) {
+    V4l2SubdevMbusCodeEnum e = new V4l2SubdevMbusCodeEnum();
+    e.which = which;
+    e.index = index;
+    return e;
+  }
+
+  /** The raw sensor's node: two pads, an active state, the core's checks and the driver's. */
+  private static void subdev(Rows r) {
+    int querycap = V4l2SubdevUapi.VIDIOC_SUBDEV_QUERYCAP;
+    int enumCode = V4l2SubdevUapi.VIDIOC_SUBDEV_ENUM_MBUS_CODE;
+    int gFmt = V4l2SubdevUapi.VIDIOC_SUBDEV_G_FMT;
+    int sFmt = V4l2SubdevUapi.VIDIOC_SUBDEV_S_FMT;
+    int active = V4l2SubdevUapi.V4L2_SUBDEV_FORMAT_ACTIVE;
+    r.row("SUBDEV_QUERYCAP", querycap, "argument", "NULL", Errno.EFAULT,
+            "video_usercopy: copy_to_user → EFAULT",
+            b -> b.ioctl(querycap, null))
+        .row("SUBDEV_ENUM_MBUS_CODE", enumCode, "which", "2", Errno.EINVAL,
+            "subdev_do_ioctl: check_which → EINVAL",
+            b -> b.ioctl(enumCode, mbusCode(2, 0)))
+        .row("SUBDEV_ENUM_MBUS_CODE", enumCode, "index", "past the sensor's two codes",
+            Errno.EINVAL, "the sensor's enum_mbus_code: no such code → EINVAL",
+            b -> b.ioctl(enumCode, mbusCode(active, 2)))
+        .row("SUBDEV_G_FMT", gFmt, "which", "2", Errno.EINVAL,
+            "subdev_do_ioctl: check_which → EINVAL",
+            b -> b.ioctl(gFmt, subdevFmt(2, 0)))
+        .row("SUBDEV_G_FMT", gFmt, "pad", "2 (the entity has two pads)", Errno.EINVAL,
+            "check_pad: pad ≥ num_pads → EINVAL",
+            b -> b.ioctl(gFmt, subdevFmt(active, 2)))
+        .row("SUBDEV_S_FMT", sFmt, "pad", "-1 (compared unsigned)", Errno.EINVAL,
+            "check_pad: pad ≥ num_pads → EINVAL",
+            b -> b.ioctl(sFmt, subdevFmt(active, -1)))
+        .row("SUBDEV_S_FMT", sFmt, "which", "ACTIVE on a read-only node", Errno.EPERM,
+            "subdev_do_ioctl: read-only node, which ≠ TRY → EPERM",
+            b -> {
+              SubdevRig rig = b.subdev();
+              ok(b.task().close(b.fd()), "close");
+              rig.unplug();
+              ok(rig.plug(new SubdevRig.Shape(2, true, true)), "plug a read-only sensor");
+              VideoDevice ro = rig.node();
+              if (ro == null) {
+                throw new AssertionError("the read-only sensor has a node");
+              }
+              int fd = ok(b.task().open(ro.path(), Node.SUBDEV.openFlags()), "open read-only");
+              return b.task().ioctl(fd, sFmt, subdevFmt(active, 0));
+            });
+    generic(r, Ioc.iowr('V', 0xfe, 4), "subdev_do_ioctl: no handler, no core ioctl → ENOTTY",
+        gFmt, "V4l2Int for SUBDEV_G_FMT", new V4l2Int(0));
+    r.row("SUBDEV_G_FMT", gFmt, "device", "bridge unbound, fd kept", Errno.ENODEV,
+        "v4l2_ioctl: video_is_registered false → ENODEV",
+        b -> {
+          b.subdev().unplug();
+          return b.ioctl(gFmt, subdevFmt(active, 0));
         });
   }
 }

@@ -11,6 +11,7 @@ import dev.medialife.drivers.usbaudio.SndPcm;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.testing.Sanitized;
 import dev.medialife.mc.uapi.MediaUapi;
+import dev.medialife.v4l2.uapi.V4l2SubdevUapi;
 import dev.medialife.v4l2.uapi.Videodev2;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -78,6 +79,7 @@ class BadInputTableTest {
     check(missing, Node.CAPTURE, commands(Videodev2.class, "VIDIOC_"));
     check(missing, Node.M2M, commands(Videodev2.class, "VIDIOC_"));
     check(missing, Node.PCM, commands(SndPcm.class, ""));
+    check(missing, Node.SUBDEV, commands(V4l2SubdevUapi.class, "VIDIOC_SUBDEV_"));
     assertTrue(missing.isEmpty(), "commands without a row: " + missing);
   }
 

@@ -8,6 +8,7 @@ import dev.medialife.drivers.au0828.Au0828Dev;
 import dev.medialife.drivers.hantro.HantroDev;
 import dev.medialife.drivers.usbaudio.SndUsbChip;
 import dev.medialife.hw.imx8m.VpuCore;
+import dev.medialife.it.fuzz.SubdevRig;
 import dev.medialife.kernel.Errno;
 import dev.medialife.mc.MediaDevice;
 import dev.medialife.mc.MediaDevnode;
@@ -26,7 +27,11 @@ import org.jspecify.annotations.Nullable;
  * must succeed, else the row is wrong, not the model) and build common arguments.
  */
 final class Bed implements AutoCloseable {
-  private final Board board;
+  /** The sub-device rows' sensor: two pads, an active state, a writable node. */
+  static final SubdevRig.Shape SENSOR = new SubdevRig.Shape(2, true, false);
+
+  private final @Nullable Board board;
+  private final @Nullable SubdevRig rig;
   private final Node node;
   private final Task task;
   private final String path;
@@ -34,22 +39,42 @@ final class Bed implements AutoCloseable {
 
   private Bed(Board board, Node node) {
     this.board = board;
+    this.rig = null;
     this.node = node;
     this.task = new Task(board.kernel(), "badinput");
     this.path = pathOf(board, node);
     this.fd = ok(task.open(path, node.openFlags()), "open " + path);
   }
 
+  private Bed(SubdevRig rig) {
+    this.board = null;
+    this.rig = rig;
+    this.node = Node.SUBDEV;
+    this.task = rig.task();
+    this.path = present(rig.node(), "the sensor's node").path();
+    this.fd = ok(task.open(path, node.openFlags()), "open " + path);
+  }
+
   /**
-   * Boots the row's board and opens its node.
+   * Boots the row's board (or the sub-device rig) and opens its node.
    *
    * @param node the node the row calls
    * @return the bed
    */
   static Bed boot(Node node) {
+    Board.Kind kind = node.board();
+    if (kind == null) {
+      SubdevRig r = SubdevRig.boot(SENSOR);
+      try {
+        return new Bed(r);
+      } catch (RuntimeException | AssertionError e) {
+        r.close();
+        throw e;
+      }
+    }
     Board b;
     try {
-      b = Board.boot(node.board());
+      b = Board.boot(kind);
     } catch (Board.BootException e) {
       throw new AssertionError("the board boots without fault injection: " + e.getMessage(), e);
     }
@@ -78,6 +103,7 @@ final class Bed implements AutoCloseable {
         yield vdev.path();
       }
       case PCM -> present(board.sndChip(), "snd-usb-audio").path();
+      case SUBDEV -> throw new AssertionError("the sub-device has no board");
     };
   }
 
@@ -105,7 +131,12 @@ final class Bed implements AutoCloseable {
   }
 
   Board board() {
-    return board;
+    return present(board, "a board");
+  }
+
+  /** The sub-device rig, for the sub-device rows. */
+  SubdevRig subdev() {
+    return present(rig, "the sub-device rig");
   }
 
   Task task() {
@@ -124,7 +155,7 @@ final class Bed implements AutoCloseable {
 
   /** The media device of the row's node: the stick's, or G1's on the decoder board. */
   MediaDevice mdev() {
-    return media(board, node);
+    return media(board(), node);
   }
 
   /** The devnode of {@link #mdev()}. */
@@ -165,22 +196,27 @@ final class Bed implements AutoCloseable {
 
   /** Pulls the stick out, which must succeed. */
   void unplug() {
-    ok(board.unplug(), "unplug");
+    ok(board().unplug(), "unplug");
   }
 
   /** The au0828 state, which must be bound. */
   Au0828Dev au0828() {
-    return present(board.au0828(), "au0828");
+    return present(board().au0828(), "au0828");
   }
 
   /** The sound card, which must be bound. */
   SndUsbChip snd() {
-    return present(board.sndChip(), "snd-usb-audio");
+    return present(board().sndChip(), "snd-usb-audio");
   }
 
   @Override
   public void close() {
+    SubdevRig r = rig;
+    if (r != null) {
+      r.close();
+      return;
+    }
     task.exit();
-    board.close();
+    board().close();
   }
 }

@@ -34,13 +34,14 @@ import org.jspecify.annotations.Nullable;
  * raw sensor sub-device ({@link Sensor}, from the sensor's own module) with a node, read-only or
  * not; its remove unregisters all of it. The input can unbind and re-bind the bridge, or
  * unregister the sensor alone, while files are open. Closing the rig exits the task, unbinds, and
- * turns sanitizer reports or live allocations into a finding, as {@link FuzzRig} does.
+ * turns sanitizer reports or live allocations into a finding, as {@link FuzzRig} does. The
+ * bad-input table boots it for its sub-device rows.
  */
-final class SubdevRig implements AutoCloseable {
+public final class SubdevRig implements AutoCloseable {
   static final String BRIDGE = "bridge";
 
   /** How the next probe builds its sensor. */
-  record Shape(int pads, boolean activeState, boolean readOnly) {}
+  public record Shape(int pads, boolean activeState, boolean readOnly) {}
 
   private final SanitizerScope scope;
   final Kernel kernel = new Kernel();
@@ -95,7 +96,7 @@ final class SubdevRig implements AutoCloseable {
    * @param shape the sensor of the first probe
    * @return the rig
    */
-  static SubdevRig boot(Shape shape) {
+  public static SubdevRig boot(Shape shape) {
     SanitizerScope scope = SanitizerScope.open("fuzz subdev");
     SubdevRig rig = new SubdevRig(scope, shape);
     if (rig.plug(shape) != 0) {
@@ -104,7 +105,7 @@ final class SubdevRig implements AutoCloseable {
     return rig;
   }
 
-  Task task() {
+  public Task task() {
     return task;
   }
 
@@ -114,7 +115,7 @@ final class SubdevRig implements AutoCloseable {
    * @param next the shape of the sensor
    * @return 0, or -EBUSY when a bridge is already bound
    */
-  int plug(Shape next) {
+  public int plug(Shape next) {
     if (device != null) {
       return -Errno.EBUSY;
     }
@@ -137,7 +138,7 @@ final class SubdevRig implements AutoCloseable {
   }
 
   /** Removes the bridge device (its remove unregisters everything), if one is there. */
-  void unplug() {
+  public void unplug() {
     Device d = device;
     device = null;
     if (d != null) {
@@ -158,7 +159,7 @@ final class SubdevRig implements AutoCloseable {
   }
 
   /** The sensor's node, or null when there is none (any more). */
-  @Nullable VideoDevice node() {
+  public @Nullable VideoDevice node() {
     Sensor s = sensor();
     return s == null ? null : s.sd.devnode();
   }
