@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * The race harness behind {@code medialife stress}: {@code N} userspace tasks ({@link StressTask})
  * issue random but valid-shaped system calls on every device node of a board while a control task
  * unbinds and rebinds each Hantro core through sysfs, suspends and resumes its mem2mem scheduler,
- * and pulls the USB stick out and plugs it back, as the kernel's {@code bind_unbind_sample.sh} and
+ * unbinds and rebinds the stick's au0828 and snd-usb-audio interface drivers through sysfs, and
+ * pulls the USB stick out and plugs it back, as the kernel's {@code bind_unbind_sample.sh} and
  * {@code regression_test.txt} procedures do (reference §8). The sanitizers watch the whole run.
  * A failed run's recorded events can be replayed sequentially ({@link #replay}) and shrunk
  * ({@link StressShrink}).
@@ -119,9 +120,17 @@ final class Stress {
    * @param cycles how many control cycles to run, or 0 for no limit
    * @param hantroGate whether the tasks give up their descriptors of a Hantro core before it is
    *     unbound (see the class comment); false shows the devm lifetime hole of reference §3.3
+   * @param usbDriverCycles whether the control task also unbinds and rebinds the stick's au0828
+   *     and snd-usb-audio drivers one at a time through sysfs (off by default: it finds an open
+   *     problem, see docs/reliability.md)
    */
   record Config(Board.Kind board, int tasks, long seed, long durationNanos, long cycles,
-      boolean hantroGate) {}
+      boolean hantroGate, boolean usbDriverCycles) {
+    Config(Board.Kind board, int tasks, long seed, long durationNanos, long cycles,
+        boolean hantroGate) {
+      this(board, tasks, seed, durationNanos, cycles, hantroGate, false);
+    }
+  }
 
   /**
    * The device nodes that exist, by type, as the control task last published them.
@@ -754,7 +763,9 @@ final class Stress {
         }
       }
       case "unbind" -> {
-        if (core != null && v != null) {
+        if (core == null && w.length == 2 && isUsbDriver(w[1])) {
+          board.unbindUsb(w[1]);
+        } else if (core != null && v != null) {
           Gate g = gate(core);
           g.closing = config.hantroGate();
           for (StressTask t : tasks) {
@@ -768,7 +779,9 @@ final class Stress {
         }
       }
       case "bind" -> {
-        if (core != null && v == null) {
+        if (core == null && w.length == 2 && isUsbDriver(w[1])) {
+          board.bindUsb(w[1]);
+        } else if (core != null && v == null) {
           board.bind(core);
         }
       }
@@ -784,6 +797,10 @@ final class Stress {
       }
       default -> LOG.debug("replay: no such control action '{}'", name);
     }
+  }
+
+  private static boolean isUsbDriver(String name) {
+    return Au0828Dev.NAME.equals(name) || SndUsbChip.NAME.equals(name);
   }
 
   // ------------------------------------------------------------------ the control task
@@ -807,8 +824,10 @@ final class Stress {
     @Override
     public void run() {
       Task t = new Task(board.kernel(), "stress-control");
-      // Each core can be unbound or suspended; the stick unplugged.
-      int targets = 2 * cores.size() + (board.kind().hasStick() ? 1 : 0);
+      // Each core can be unbound or suspended; the stick unplugged, or one of its two interface
+      // drivers unbound through sysfs.
+      int stickTargets = config.usbDriverCycles() ? 3 : 1;
+      int targets = 2 * cores.size() + (board.kind().hasStick() ? stickTargets : 0);
       try {
         while (targets > 0 && !stopping()
             && (config.cycles() == 0 || cycles.get() < config.cycles())) {
@@ -818,8 +837,10 @@ final class Stress {
             cycleCore(t, cores.get(pick));
           } else if (pick < 2 * cores.size()) {
             cyclePm(cores.get(pick - cores.size()));
-          } else {
+          } else if (pick == 2 * cores.size()) {
             cycleStick(t);
+          } else {
+            cycleUsbDriver(t, pick == 2 * cores.size() + 1 ? Au0828Dev.NAME : SndUsbChip.NAME);
           }
           cycles.incrementAndGet();
         }
@@ -1025,6 +1046,43 @@ final class Stress {
       closeProbe(t, mfd);
       pace();
       plug();
+    }
+
+    /**
+     * One USB interface driver's unbind and bind through sysfs with the stick plugged (the order
+     * tests of media_dev_allocator.sh, at random): a descriptor of the driver's node opened before
+     * answers ENODEV, its path opens no more, and the other driver keeps the shared media device.
+     */
+    private void cycleUsbDriver(Task t, String driver) {
+      boolean audio = SndUsbChip.NAME.equals(driver);
+      Au0828Dev a = board.au0828();
+      SndUsbChip c = board.sndChip();
+      if (a == null || c == null) {
+        fail("control: the stick's drivers are not bound before unbinding " + driver);
+        return;
+      }
+      String path = audio ? c.path() : a.videoDevice().path();
+      StressCall open = audio ? StressCall.OPEN_PCM : StressCall.OPEN_VIDEO;
+      int fd = probeOpen(t, open, path);
+      String what = "unbind " + driver;
+      int ret = board.unbindUsb(driver);
+      action(what, ret, ret == 0);
+      nodes = resolve(board, cores);
+      if (ret == 0) {
+        if (fd >= 0 && audio) {
+          expectGone(what, StressCall.PCM_READ,
+              t.read(fd, new byte[SndUsbChip.PERIOD_BYTES]), Errno.ENODEV);
+        } else if (fd >= 0) {
+          expectGone(what, StressCall.VIDIOC_QUERYCAP,
+              t.ioctl(fd, Videodev2.VIDIOC_QUERYCAP, new V4l2Capability()), Errno.ENODEV);
+        }
+        expectNoOpen(t, what, open, path, false);
+      }
+      closeProbe(t, fd);
+      pace();
+      int b = board.bindUsb(driver);
+      action("bind " + driver, b, b == 0);
+      nodes = resolve(board, cores);
     }
 
     /**

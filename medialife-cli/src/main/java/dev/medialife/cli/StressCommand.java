@@ -84,6 +84,12 @@ final class StressCommand implements Callable<Integer> {
           + "a core's users close their descriptors before it is unbound.")
   private boolean keepHantroFds;
 
+  @Option(names = "--unbind-usb-drivers",
+      description = "Also unbind and rebind the stick's au0828 and snd-usb-audio drivers one at a "
+          + "time through sysfs, with the stick plugged (off by default: it reports a pipeline "
+          + "warning that is still being diagnosed).")
+  private boolean unbindUsbDrivers;
+
   @Option(names = "--shrink-time", paramLabel = "D", converter = DurationConverter.class,
       description = "On a failure, how long to look for the shortest failing sequence by "
           + "replaying the recorded calls on a fresh board (default 60s).")
@@ -186,7 +192,8 @@ final class StressCommand implements Callable<Integer> {
     Stress.Outcome o;
     StressShrink.Result shrunk = null;
     try {
-      Stress.Config cfg = new Stress.Config(board, tasks, s, duration, cycles, !keepHantroFds);
+      Stress.Config cfg =
+          new Stress.Config(board, tasks, s, duration, cycles, !keepHantroFds, unbindUsbDrivers);
       Stress st = new Stress(cfg, progress);
       o = st.run();
       if (!o.report().ok() && !noShrink) {

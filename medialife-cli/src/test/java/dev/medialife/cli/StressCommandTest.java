@@ -164,6 +164,24 @@ class StressCommandTest {
     assertTrue(r.out().contains("(seed 5)"), "a failing run names its seed");
   }
 
+  /**
+   * {@code --unbind-usb-drivers} adds the sysfs unbind and bind of each of the stick's two
+   * interface drivers to the control task's choices; the summary counts them. (Off by default:
+   * the verdict of such runs is not asserted, see docs/reliability.md.)
+   */
+  @Test
+  void theUsbDriversCanBeUnboundOneAtATime() {
+    Cli r = Cli.run("stress", "--cycles", "8", "--seed", "7", "--board", "usbtv", "--tasks", "2",
+        "--unbind-usb-drivers", "--no-shrink");
+    assertTrue(r.out().contains("unbind au0828 "), r.out());
+    assertTrue(r.out().contains("bind au0828 "), r.out());
+    assertTrue(r.out().contains("unbind snd-usb-audio "), r.out());
+    Cli plain = Cli.run("stress", "--cycles", "8", "--seed", "7", "--board", "usbtv", "--tasks",
+        "2", "--no-shrink");
+    assertEquals(0, plain.status(), plain.out());
+    assertFalse(plain.out().contains("unbind au0828"), "not without the option");
+  }
+
   @Test
   void badOptionsAreUsageErrors() {
     Cli r = Cli.run("stress", "--duration", "5x");
