@@ -137,6 +137,15 @@ final class DemoCommand implements Callable<Integer> {
     }
     out.println("syscalls:     " + r.syscalls().total() + " (failed: "
         + (errors.length() == 0 ? "none" : errors) + ")");
+    sanitizersAndChecks(out, r);
+    out.println("verdict:      " + (r.ok() ? "OK" : "FAILED") + " in " + r.durationMs() + " ms");
+  }
+
+  /**
+   * The summary lines every run prints after its own figures: the sanitizers' verdict with each
+   * report, and which expectations held.
+   */
+  static void sanitizersAndChecks(PrintWriter out, RunReport r) {
     out.println("sanitizers:   " + (r.reports().isEmpty() && r.leaks() == 0 ? "clean"
         : r.reports().size() + " report(s)") + " (" + r.reports().size() + " reports, "
         + r.leaks() + " leaks)");
@@ -150,6 +159,5 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  FAILED: " + e.text());
       }
     }
-    out.println("verdict:      " + (r.ok() ? "OK" : "FAILED") + " in " + r.durationMs() + " ms");
   }
 }

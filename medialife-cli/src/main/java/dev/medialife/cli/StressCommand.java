@@ -286,19 +286,7 @@ final class StressCommand implements Callable<Integer> {
     out.println("buffers:      queued " + r.buffers().queued() + ", returned "
         + r.buffers().returned());
     out.println("tuner:        " + o.tunerConflicts() + " conflicts seen by the stick");
-    out.println("sanitizers:   " + (r.reports().isEmpty() && r.leaks() == 0 ? "clean"
-        : r.reports().size() + " report(s)") + " (" + r.reports().size() + " reports, "
-        + r.leaks() + " leaks)");
-    for (RunReport.SanitizerReport s : r.reports()) {
-      out.println(s.text());
-    }
-    long held = r.expectations().stream().filter(RunReport.Expectation::ok).count();
-    out.println("checks:       " + held + "/" + r.expectations().size() + " held");
-    for (RunReport.Expectation e : r.expectations()) {
-      if (!e.ok()) {
-        out.println("  FAILED: " + e.text());
-      }
-    }
+    DemoCommand.sanitizersAndChecks(out, r);
     out.println("verdict:      " + (r.ok() ? "OK" : "FAILED") + " in " + r.durationMs() + " ms"
         + (r.ok() ? "" : " (seed " + o.seed() + ")"));
   }
