@@ -1,9 +1,9 @@
 package dev.medialife.kernel.locking;
 
 import dev.medialife.kernel.meta.KernelSymbol;
-import java.util.concurrent.atomic.AtomicReference;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A kernel spinlock ({@code spinlock_t}) checked by {@link Lockdep}.
@@ -14,17 +14,33 @@ import org.jspecify.annotations.Nullable;
  * {@code _irqsave} variants of the kernel are the same lock here, since the model's interrupt
  * handlers run on their own threads and take the same spinlocks.
  *
- * <p>Implementation notes: the owner is an {@link AtomicReference}; contenders spin with {@link
- * Thread#onSpinWait()}, then park for microseconds, so that a test on two cores with
- * many threads does not starve the holder. Critical sections in modelled code are short by the
- * same rule as in the kernel.
+ * <p>Implementation notes: the lock word is the owner's thread id in a {@code long} field (0 when
+ * free), set by compare-and-set; contenders spin with {@link Thread#onSpinWait()}, then park for
+ * microseconds, so that a test on two cores with many threads does not starve the holder.
+ * Critical sections in modelled code are short by the same rule as in the kernel. The word is a
+ * number, not a reference to the owning {@link Thread}, on purpose: storing a reference into a
+ * long-lived lock marks a GC card on every acquisition, and with thousands of locks (one per
+ * mem2mem context queue) the collector's card refinement cost more than the locking itself
+ * (benchmarks, docs/benchmarks.md).
  */
 @KernelSymbol("spinlock_t")
 public final class SpinLock {
   private static final int SPINS = 64;
   private static final long PARK_NANOS = 2_000;
 
-  private final AtomicReference<@Nullable Thread> owner = new AtomicReference<>();
+  private static final long FREE = 0;
+  private static final VarHandle OWNER;
+
+  static {
+    try {
+      OWNER = MethodHandles.lookup().findVarHandle(SpinLock.class, "owner", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The owner's thread id, or {@link #FREE}; written by CAS (acquire) and volatile set. */
+  private volatile long owner = FREE;
   private final LockdepMap dep;
   private int recursion;
 
@@ -57,19 +73,23 @@ public final class SpinLock {
    */
   @KernelSymbol({"spin_lock", "spin_lock_irqsave", "spin_lock_irq", "spin_lock_bh"})
   public void lock() {
-    Thread me = Thread.currentThread();
-    if (!Lockdep.acquire(dep, 0, false) || me.equals(owner.get())) {
+    long me = self();
+    if (!Lockdep.acquire(dep, 0, false) || owner == me) {
       recursion++;
       return;
     }
     int spins = 0;
-    while (!owner.compareAndSet(null, me)) {
-      spins++;
-      if (spins < SPINS) {
-        Thread.onSpinWait();
-      } else {
-        LockSupport.parkNanos(PARK_NANOS);
-      }
+    while (!OWNER.compareAndSet(this, FREE, me)) {
+      // Test and test-and-set: wait with plain reads until the word looks free, so that waiters
+      // do not keep stealing the lock's cache line from the holder with failing CAS.
+      do {
+        spins++;
+        if (spins < SPINS) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.parkNanos(PARK_NANOS);
+        }
+      } while (owner != FREE);
     }
   }
 
@@ -80,7 +100,7 @@ public final class SpinLock {
    */
   @KernelSymbol({"spin_trylock", "spin_trylock_irqsave"})
   public boolean tryLock() {
-    if (!owner.compareAndSet(null, Thread.currentThread())) {
+    if (!OWNER.compareAndSet(this, FREE, self())) {
       return false;
     }
     Lockdep.acquire(dep, 0, true);
@@ -93,13 +113,12 @@ public final class SpinLock {
    */
   @KernelSymbol({"spin_unlock", "spin_unlock_irqrestore", "spin_unlock_irq", "spin_unlock_bh"})
   public void unlock() {
-    Thread me = Thread.currentThread();
-    if (recursion > 0 && me.equals(owner.get())) {
+    if (recursion > 0 && owner == self()) {
       recursion--;
       return;
     }
     Lockdep.release(dep);
-    owner.set(null);
+    owner = FREE;
   }
 
   /**
@@ -109,7 +128,7 @@ public final class SpinLock {
    */
   @KernelSymbol("spin_is_locked")
   public boolean isLocked() {
-    return owner.get() != null;
+    return owner != FREE;
   }
 
   /**
@@ -130,6 +149,11 @@ public final class SpinLock {
   @KernelSymbol("spinlock_t.dep_map")
   public LockdepMap depMap() {
     return dep;
+  }
+
+  /** The current task's id: positive, unique while the thread lives ({@code current}). */
+  private static long self() {
+    return Thread.currentThread().getId();
   }
 
   @Override

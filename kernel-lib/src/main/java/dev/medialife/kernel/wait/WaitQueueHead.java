@@ -10,8 +10,9 @@ import dev.medialife.kernel.time.KernelClock;
 import dev.medialife.kernel.time.Timer;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -55,8 +56,12 @@ public final class WaitQueueHead {
   private final String name;
   private final @Nullable KernelClock clock;
 
-  /** The kernel's {@code wq_head->lock}: protects {@link #entries} and each entry's queue state. */
-  private final ReentrantLock lock = new ReentrantLock();
+  /**
+   * The kernel's {@code wq_head->lock}: protects {@link #entries} and each entry's queue state. A
+   * non-reentrant write lock with no owner field: taking it stores no reference into the queue
+   * head, so a wake-up of one of thousands of idle queues dirties no GC card (docs/benchmarks.md).
+   */
+  private final Lock lock = new StampedLock().asWriteLock();
 
   @GuardedBy("lock")
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
