@@ -17,7 +17,6 @@ import dev.medialife.kernel.ref.Kref;
 import dev.medialife.kernel.trace.TraceRecorder;
 import dev.medialife.mc.MediaDevice;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -30,15 +29,16 @@ import org.jspecify.annotations.Nullable;
  * it, under the media lifetime rules).
  *
  * <p>Lookups are O(1): instances are kept in a hash map keyed by the USB device, where the kernel
- * walks a list. The lookup reference is taken with get-unless-zero under the lock, so an allocate
+ * walks a list; {@link #delete} finds the instance from the media device it embeds ({@link
+ * MediaDevice#container()}, the kernel's {@code container_of}). The lookup reference is taken with get-unless-zero under the lock, so an allocate
  * racing the last delete either gets a live instance or creates a fresh one; with {@link
  * PatchSwitch#ALLOCATOR_LOOKUP_FIX} off it is the kernel's plain get, which can add to a count
  * that already reached zero. The window between the last put and the release taking the lock is
  * marked {@value #WINDOW_RELEASE} for tests.
  *
  * <p>Implementation notes: one allocator per kernel, with the kernel's single mutex ({@code
- * media_device_lock}) guarding both maps; the switches are read when the kernel's allocator is
- * first used. Lock order: allocator mutex, then the media device's graph mutex (unregister).
+ * media_device_lock}) guarding the map and the instance count; the switches are read when the
+ * kernel's allocator is first used. Lock order: allocator mutex, then the media device's graph mutex (unregister).
  */
 @KernelSymbol("mc-dev-allocator.c")
 public final class MediaDeviceAllocator {
@@ -56,19 +56,24 @@ public final class MediaDeviceAllocator {
 
   // Guarded by lock.
   private final Map<UsbDevice, Instance> byUdev = new HashMap<>();
-  private final IdentityHashMap<MediaDevice, Instance> byMdev = new IdentityHashMap<>();
+  // media_device_list, by USB device (the kernel walks the list). Delete finds the instance from
+  // the media device with container_of, as the kernel does, not through a second map.
+  private int count;
 
   /** {@code struct media_device_instance}. */
   private static final class Instance {
+    final MediaDeviceAllocator allocator;
     final Allocation mem;
     final MediaDevice mdev;
     final UsbDevice udev;
     final @Nullable Module owner;
     final Kref refcount;
 
-    Instance(Kernel kernel, Allocation mem, UsbDevice udev, @Nullable Module owner) {
+    Instance(
+        MediaDeviceAllocator allocator, Allocation mem, UsbDevice udev, @Nullable Module owner) {
+      this.allocator = allocator;
       this.mem = mem;
-      this.mdev = new MediaDevice(kernel, mem);
+      this.mdev = new MediaDevice(allocator.kernel, this, mem);
       this.udev = udev;
       this.owner = owner;
       this.refcount = new Kref("media_device_instance " + udev.device().name());
@@ -134,7 +139,7 @@ public final class MediaDeviceAllocator {
     MediaDeviceAllocator a = of(kernel);
     a.lock.lock();
     try {
-      return a.byMdev.size();
+      return a.count;
     } finally {
       a.lock.unlock();
     }
@@ -151,7 +156,7 @@ public final class MediaDeviceAllocator {
     MediaDeviceAllocator a = of(mdev.kernel());
     a.lock.lock();
     try {
-      Instance i = a.byMdev.get(mdev);
+      Instance i = a.instanceOf(mdev);
       return i == null ? 0 : i.refcount.read();
     } finally {
       a.lock.unlock();
@@ -168,11 +173,11 @@ public final class MediaDeviceAllocator {
         if (mem == null) {
           return new Allocated(null, -Errno.ENOMEM);
         }
-        inst = new Instance(kernel, mem, udev, owner);
+        inst = new Instance(this, mem, udev, owner);
         if (shared) {
           byUdev.put(udev, inst);
         }
-        byMdev.put(inst.mdev, inst);
+        count++;
         usbInit(inst.mdev, udev, moduleName);
       }
     } finally {
@@ -225,7 +230,7 @@ public final class MediaDeviceAllocator {
     Instance inst;
     lock.lock();
     try {
-      inst = byMdev.get(mdev);
+      inst = instanceOf(mdev);
       if (inst == null) {
         Warn.warn("media_device_delete of " + mdev + ", which the allocator does not know");
         return;
@@ -240,6 +245,15 @@ public final class MediaDeviceAllocator {
     inst.refcount.put(inst, this::release);
   }
 
+  /**
+   * {@code container_of(mdev, struct media_device_instance, mdev)}: the instance of this allocator
+   * that embeds {@code mdev}, or null for a media device it did not make (which the kernel cannot
+   * tell; the model warns).
+   */
+  private @Nullable Instance instanceOf(MediaDevice mdev) {
+    return mdev.container() instanceof Instance i && i.allocator == this ? i : null;
+  }
+
   /** {@code media_device_release}: the instance's last reference is gone. */
   private void release(Instance inst) {
     RaceWindow.at(WINDOW_RELEASE);
@@ -250,7 +264,7 @@ public final class MediaDeviceAllocator {
     try {
       inst.mdev.unregister();
       byUdev.remove(inst.udev, inst);
-      byMdev.remove(inst.mdev);
+      count--;
     } finally {
       lock.unlock();
     }

@@ -92,6 +92,7 @@ public final class MediaDevice {
   private volatile String busInfo = "";
   private volatile int hwRevision;
   private volatile @Nullable MediaDeviceOps ops;
+  private final @Nullable Object container;
   private volatile @Nullable Consumer<MediaDevice> release;
   private volatile @Nullable SourceHooks sourceHooks;
   private volatile @Nullable Object sourcePriv;
@@ -125,8 +126,32 @@ public final class MediaDevice {
    */
   @KernelSymbol("media_device")
   public MediaDevice(Kernel kernel, Allocation containerMem) {
+    this(kernel, null, containerMem);
+  }
+
+  /**
+   * A zeroed media device embedded in a driver structure that {@link #container} gives back, as
+   * the kernel's {@code container_of(mdev, struct foo, mdev)} does.
+   *
+   * @param kernel the kernel
+   * @param container the Java object that embeds the media device, or null if none needs it
+   * @param containerMem the memory of that object
+   */
+  @KernelSymbol("media_device")
+  public MediaDevice(Kernel kernel, @Nullable Object container, Allocation containerMem) {
     this.kernel = kernel;
+    this.container = container;
     this.mem = containerMem.embed("media_device", "media_device");
+  }
+
+  /**
+   * The object that embeds this media device, as {@code container_of} finds it.
+   *
+   * @return the container given at construction, or null
+   */
+  @KernelSymbol("container_of")
+  public @Nullable Object container() {
+    return container;
   }
 
   // ---------------------------------------------------------------- fields the driver fills
