@@ -120,7 +120,8 @@ public final class V4l2M2mQueueCtx {
   public @Nullable Vb2Buffer nextBuf() {
     rdySpinlock.lock();
     try {
-      return rdyQueue.peekFirst();
+      // The count lives in this object: an empty list costs no visit to the deque's memory.
+      return numRdy == 0 ? null : rdyQueue.peekFirst();
     } finally {
       rdySpinlock.unlock();
     }
@@ -135,7 +136,7 @@ public final class V4l2M2mQueueCtx {
   public @Nullable Vb2Buffer lastBuf() {
     rdySpinlock.lock();
     try {
-      return rdyQueue.peekLast();
+      return numRdy == 0 ? null : rdyQueue.peekLast();
     } finally {
       rdySpinlock.unlock();
     }
