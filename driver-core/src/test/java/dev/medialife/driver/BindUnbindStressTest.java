@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.testing.Sanitized;
+import dev.medialife.kernel.testing.Sync;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,6 +38,7 @@ class BindUnbindStressTest {
     Device dev = bed.addDevice("cam0");
 
     Set<String> seen = ConcurrentHashMap.newKeySet();
+    CountDownLatch calledIn = new CountDownLatch(1);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     CyclicBarrier start = new CyclicBarrier(TASKS + 1);
     List<Thread> threads = new ArrayList<>();
@@ -47,7 +50,7 @@ class BindUnbindStressTest {
               () -> {
                 try {
                   start.await(10, TimeUnit.SECONDS);
-                  runTask(task, seen, stop);
+                  runTask(task, seen, calledIn, stop);
                 } catch (Throwable e) {
                   failure.compareAndSet(null, e);
                 } finally {
@@ -63,6 +66,10 @@ class BindUnbindStressTest {
       assertEquals(0, bed.bus.unbind("cam", "cam0"));
       assertEquals(0, bed.bus.bind("cam", "cam0"));
     }
+    // The churn may end before the tasks were scheduled at all (1,000 cycles take well under a
+    // second); the driver is bound now, so wait until a task got a file and called in, rather
+    // than require that it happened during the churn.
+    assertTrue(calledIn.await(Sync.TIMEOUT_SECONDS, TimeUnit.SECONDS), () -> "ran: " + seen);
     synchronized (stop) {
       stop[0] = true;
     }
@@ -89,7 +96,8 @@ class BindUnbindStressTest {
   }
 
   /** Opens, calls and closes in a loop, keeping up to two files open across unbinds. */
-  private static void runTask(Task task, Set<String> seen, boolean[] stop) {
+  private static void runTask(
+      Task task, Set<String> seen, CountDownLatch calledIn, boolean[] stop) {
     ArrayDeque<Integer> open = new ArrayDeque<>();
     SampleCharDriver.Value v = new SampleCharDriver.Value();
     int round = 0;
@@ -103,6 +111,9 @@ class BindUnbindStressTest {
       for (int f : open) {
         int r = task.ioctl(f, SampleCharDriver.SAMPLE_GET, v);
         seen.add("ioctl:" + (r == 0 ? "0" : "-" + Errno.name(r)));
+        if (r == 0) {
+          calledIn.countDown();
+        }
         int p = task.poll(f, FileOperations.POLLIN, 0);
         seen.add(p == 0 ? "poll:0"
             : (p & FileOperations.POLLHUP) != 0 ? "poll:hup" : p > 0 ? "poll:ready" : "poll:" + p);
