@@ -353,8 +353,22 @@ public final class Au0828Dev {
   @KernelSymbol("au0828_usb_disconnect")
   void disconnect() {
     disconnected = true;
-    // DVB: the frontend's entity goes.
     MediaDevice m = mediaDev;
+    if (m != null && mediaRegistered && PatchSwitch.AU0828_DISCONNECT_SOURCE.enabled()) {
+      // Model fix: the tuner and the hooks go with the device, not with its last close; the
+      // kernel keeps both until au0828_unregister_media_device at the release, so an au0828
+      // bound again in between inherits a started pipeline it does not know about.
+      m.graphMutex().lock();
+      try {
+        source.giveBack();
+        if (source.equals(m.sourceHooks())) {
+          m.setSourceHooks(null, null);
+        }
+      } finally {
+        m.graphMutex().unlock();
+      }
+    }
+    // DVB: the frontend's entity goes.
     if (m != null && demodRegistered) {
       m.unregisterEntity(demod);
       demodRegistered = false;
@@ -413,7 +427,9 @@ public final class Au0828Dev {
       m.graphMutex().lock();
       try {
         source.reset();
-        if (source.equals(m.sourceHooks())) {
+        // The kernel clears the hooks whoever installed them, also those of an au0828 bound
+        // again after this one's disconnect; the model fix leaves another's hooks alone.
+        if (source.equals(m.sourceHooks()) || !PatchSwitch.AU0828_DISCONNECT_SOURCE.enabled()) {
           m.setSourceHooks(null, null);
         }
       } finally {
