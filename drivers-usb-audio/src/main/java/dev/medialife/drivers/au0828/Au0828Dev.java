@@ -520,7 +520,12 @@ public final class Au0828Dev {
 
   private void stopHardware(Vb2Buffer.State state) {
     if (streaming) {
-      writeReg(REG_VIDEO_CTRL, 0);
+      // au0828_uninit_isoc kills the URBs, which needs no control message: the stream stops
+      // also inside the disconnect, after dev->usbdev was cleared, with the stick still plugged.
+      IoMem io = regs;
+      if (io != null) {
+        io.writel(REG_VIDEO_CTRL, 0);
+      }
       streaming = false;
     }
     slock.lock();

@@ -119,6 +119,7 @@ class RebindTest {
     assertNull(chip.pcmEntity().pad(0).pipeline(), "the video pipeline was stopped");
     assertNull(old.source().activeLink());
     assertEquals(starts, old.source().pipelineStops(), "one stop per start");
+    assertFalse(bed.stick.frame(), "the disconnect stopped the stream (au0828_uninit_isoc)");
 
     assertEquals(0, sysfs(true));
     Au0828Dev fresh = bed.dev();
@@ -142,6 +143,7 @@ class RebindTest {
     assertNull(fresh.source().activeLink(), "HW_FREE gave the tuner back");
     assertNull(chip.pcmEntity().pad(0).pipeline());
     assertEquals(0, at.close(pfd));
+    assertEquals(0, bed.stick.tunerConflicts(), "every consumer of the tuner was granted it");
   }
 
   /**
