@@ -68,6 +68,12 @@ public final class Au0828Dev {
    */
   public static final String WINDOW_ANALOG_UNREGISTER = "au0828_analog_unregister";
 
+  /**
+   * The race window in au0828_usb_disconnect where the running capture is stopped, with the
+   * queue lock ({@code dev->lock}) held as vb2_video_unregister_device holds it.
+   */
+  public static final String WINDOW_STOP_STREAM = "au0828_analog_unregister.stop_streaming";
+
   /** The module name, also the media device's driver name when au0828 allocates first. */
   public static final String NAME = "au0828";
 
@@ -385,10 +391,18 @@ public final class Au0828Dev {
   /** au0828_analog_unregister, then the v4l2_device put whose release finishes the job. */
   private void analogUnregister() {
     queue.queueError();
-    if (streaming) {
-      // Only a running capture has buffers the hardware will never fill; buffers a failed start
-      // left on the list (the kernel's behaviour) belong to vb2 again.
-      stopHardware(Vb2Buffer.State.ERROR);
+    // vb2_video_unregister_device stops the stream under the queue lock (dev->lock), so a STREAMON
+    // of an open file cannot put fresh buffers on the active list while the stop empties it.
+    lock.lock();
+    try {
+      RaceWindow.at(WINDOW_STOP_STREAM);
+      if (streaming) {
+        // Only a running capture has buffers the hardware will never fill; buffers a failed
+        // start left on the list (the kernel's behaviour) belong to vb2 again.
+        stopHardware(Vb2Buffer.State.ERROR);
+      }
+    } finally {
+      lock.unlock();
     }
     RaceWindow.at(WINDOW_ANALOG_UNREGISTER);
     vdev.unregister();

@@ -16,12 +16,16 @@ import dev.medialife.drivers.usbaudio.SndUsbChip;
 import dev.medialife.kernel.Errno;
 import dev.medialife.kernel.config.PatchSwitch;
 import dev.medialife.kernel.debug.ReportKind;
+import dev.medialife.kernel.fault.RaceWindow;
 import dev.medialife.kernel.testing.ExpectReports;
 import dev.medialife.kernel.testing.Sanitized;
+import dev.medialife.kernel.testing.Sync;
 import dev.medialife.mc.MediaDevice;
 import dev.medialife.mc.MediaPipeline;
+import dev.medialife.v4l2.uapi.V4l2Int;
 import dev.medialife.v4l2.uapi.V4l2Tuner;
 import dev.medialife.v4l2.uapi.Videodev2;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -173,6 +177,42 @@ class RebindTest {
     assertEquals(0, at.ioctl(pfd, SndPcm.HW_FREE, null));
     assertNull(fresh.source().activeLink());
     assertEquals(0, at.close(pfd));
+  }
+
+  /**
+   * The disconnect stops the running capture under the queue lock, as vb2_video_unregister_device
+   * does: a STREAMOFF (or a STREAMON putting fresh buffers on the active list) of the open file
+   * waits until the stop is done. Without the lock a STREAMON could queue its buffers in the
+   * middle of the stop, which then completed them as ERROR under the failing start_streaming
+   * ("start_streaming failed and the driver completed", once in a 60 s seed-77 stress run).
+   */
+  @Test
+  void aStreamCallWaitsForTheDisconnectsStop() {
+    Au0828Dev dev = bed.dev();
+    int fd = bed.openVideo(vt);
+    StickBed.streamOn(vt, fd, 4);
+    CountDownLatch parked = new CountDownLatch(1);
+    CountDownLatch go = new CountDownLatch(1);
+    RaceWindow.arm(Au0828Dev.WINDOW_STOP_STREAM, () -> {
+      parked.countDown();
+      Sync.await(go, "the STREAMOFF to be waiting");
+    });
+    int[] ret = {1, 1};
+    Thread unbind = Sync.start("unbind", () -> ret[0] = sysfs(false));
+    Sync.await(parked, "the disconnect at the stop");
+    Thread streamoff = Sync.start("tvtime", () ->
+        ret[1] = vt.ioctl(fd, Videodev2.VIDIOC_STREAMOFF, new V4l2Int(StickBed.CAP)));
+    Sync.until(() -> streamoff.getState() == Thread.State.WAITING,
+        "STREAMOFF waiting for dev->lock");
+    assertEquals(4, dev.queue().ownedByDriver(), "nothing was completed under the waiter");
+    go.countDown();
+    Sync.join(unbind);
+    Sync.join(streamoff);
+    assertEquals(0, ret[0]);
+    assertTrue(ret[1] == 0 || ret[1] == -Errno.ENODEV, "after the stop: " + ret[1]);
+    assertEquals(0, dev.queue().ownedByDriver());
+    assertEquals(0, vt.close(fd));
+    assertTrue(dev.released());
   }
 
   private static V4l2Tuner tuner() {
