@@ -99,7 +99,10 @@ public final class Au0828Dev {
     COMPOSITE(1),
     /** S-Video connector. */
     SVIDEO(2),
-    /** A debug input that is none of the three (au0828's AU0828_VMUX_DEBUG). */
+    /**
+     * An input type that is none of the three (au0828's AU0828_VMUX_DEBUG); the HVR-950Q's input
+     * table has none, see {@link #forceInputType}.
+     */
     DEBUG(3);
 
     final int hw;
@@ -109,8 +112,13 @@ public final class Au0828Dev {
     }
   }
 
-  private static final Vmux[] INPUTS = {Vmux.TELEVISION, Vmux.COMPOSITE, Vmux.SVIDEO, Vmux.DEBUG};
-  private static final String[] INPUT_NAMES = {"Television", "Composite", "S-Video", "Debug"};
+  /**
+   * The HVR-950Q's inputs (its au0828_boards entry): three of AU0828_MAX_INPUT's four slots are
+   * defined, so ENUMINPUT and S_INPUT refuse index 3 with EINVAL as for any undefined slot.
+   */
+  private static final Vmux[] INPUTS = {Vmux.TELEVISION, Vmux.COMPOSITE, Vmux.SVIDEO};
+
+  private static final String[] INPUT_NAMES = {"Television", "Composite", "S-Video"};
 
   private final Allocation mem;
   private final Au0828Driver driver;
@@ -822,6 +830,20 @@ public final class Au0828Dev {
 
   Vmux inputType() {
     return vmux;
+  }
+
+  /**
+   * Sets the input type as S_INPUT would on a board whose table has an input of another type
+   * than TV, Composite and S-Video (the kernel's DEBUG, CABLE or DVB ones). The HVR-950Q has no
+   * such input, so only tests of enable_source's unknown-input path use this.
+   */
+  void forceInputType(Vmux v) {
+    lock.lock();
+    try {
+      vmux = v;
+    } finally {
+      lock.unlock();
+    }
   }
 
   int users() {
