@@ -55,9 +55,49 @@ class RebindTest {
   }
 
   private int sysfs(boolean bind) {
+    return sysfs(Au0828Dev.NAME, 0, bind);
+  }
+
+  private int sysfs(String driver, int intfNo, boolean bind) {
     BusType bus = StickBed.notNull(bed.kernel.bus(UsbCore.NAME));
-    String intf = bed.intf(0).device().name();
-    return bind ? bus.bind(Au0828Dev.NAME, intf) : bus.unbind(Au0828Dev.NAME, intf);
+    String intf = bed.intf(intfNo).device().name();
+    return bind ? bus.bind(driver, intf) : bus.unbind(driver, intf);
+  }
+
+  /**
+   * snd-usb-audio unbound while a START is between its state check and the trigger: the
+   * disconnect waits for the ioctl (usb_audio_disconnect waits for snd_usb_lock_shutdown's
+   * users) before it stops the capture and unmaps the registers, so the trigger's register
+   * write never reaches an unmapped device (the stress CI run caught that as "hardware access
+   * after remove") and the stick's capture ends stopped.
+   */
+  @Test
+  void aPcmStartInFlightFinishesBeforeTheAudioDisconnectUnmaps() {
+    SndUsbChip chip = bed.chip();
+    int pfd = bed.openPcm(at);
+    assertEquals(0, StickBed.hwParams(at, pfd));
+    assertEquals(0, at.ioctl(pfd, SndPcm.PREPARE, null));
+    CountDownLatch parked = new CountDownLatch(1);
+    CountDownLatch go = new CountDownLatch(1);
+    RaceWindow.arm(SndUsbChip.WINDOW_TRIGGER, () -> {
+      parked.countDown();
+      Sync.await(go, "the disconnect to be waiting");
+    });
+    int[] ret = {1, 1};
+    Thread start = Sync.start("arecord", () -> ret[0] = at.ioctl(pfd, SndPcm.START, null));
+    Sync.await(parked, "START at the trigger");
+    Thread unbind = Sync.start("unbind", () -> ret[1] = sysfs(SndUsbChip.NAME, 1, false));
+    Sync.until(() -> unbind.getState() == Thread.State.WAITING,
+        "the disconnect waiting for the ioctl");
+    go.countDown();
+    Sync.join(start);
+    Sync.join(unbind);
+    assertEquals(0, ret[0], "the START that passed its check completes");
+    assertEquals(0, ret[1]);
+    assertEquals(SndPcm.State.DISCONNECTED, chip.pcmState());
+    assertFalse(bed.stick.period(), "the disconnect stopped the capture the START began");
+    assertEquals(0, at.close(pfd));
+    assertTrue(chip.released());
   }
 
   /**
@@ -71,6 +111,14 @@ class RebindTest {
   @ExpectReports(ReportKind.WARNING)
   void audioHwParamsAfterRebindHitsTheOldVideoPipelineUpstream() {
     PatchSwitch.AU0828_DISCONNECT_SOURCE.set(false);
+    try {
+      rebindUnderAStreamUpstream();
+    } finally {
+      PatchSwitch.resetAll();
+    }
+  }
+
+  private void rebindUnderAStreamUpstream() {
     Au0828Dev old = bed.dev();
     SndUsbChip chip = bed.chip();
     MediaDevice m = bed.mdev();
