@@ -121,14 +121,13 @@ final class Stress {
    * @param hantroGate whether the tasks give up their descriptors of a Hantro core before it is
    *     unbound (see the class comment); false shows the devm lifetime hole of reference §3.3
    * @param usbDriverCycles whether the control task also unbinds and rebinds the stick's au0828
-   *     and snd-usb-audio drivers one at a time through sysfs (off by default: it finds an open
-   *     problem, see docs/reliability.md)
+   *     and snd-usb-audio drivers one at a time through sysfs (on by default)
    */
   record Config(Board.Kind board, int tasks, long seed, long durationNanos, long cycles,
       boolean hantroGate, boolean usbDriverCycles) {
     Config(Board.Kind board, int tasks, long seed, long durationNanos, long cycles,
         boolean hantroGate) {
-      this(board, tasks, seed, durationNanos, cycles, hantroGate, false);
+      this(board, tasks, seed, durationNanos, cycles, hantroGate, true);
     }
   }
 

@@ -84,11 +84,12 @@ final class StressCommand implements Callable<Integer> {
           + "a core's users close their descriptors before it is unbound.")
   private boolean keepHantroFds;
 
-  @Option(names = "--unbind-usb-drivers",
+  @Option(names = "--unbind-usb-drivers", negatable = true, defaultValue = "true",
+      fallbackValue = "true",
       description = "Also unbind and rebind the stick's au0828 and snd-usb-audio drivers one at a "
-          + "time through sysfs, with the stick plugged (off by default: it reports a pipeline "
-          + "warning that is still being diagnosed).")
-  private boolean unbindUsbDrivers;
+          + "time through sysfs, with the stick plugged (on by default; --no-unbind-usb-drivers "
+          + "leaves the stick to unplug and replug only).")
+  private boolean unbindUsbDrivers = true;
 
   @Option(names = "--shrink-time", paramLabel = "D", converter = DurationConverter.class,
       description = "On a failure, how long to look for the shortest failing sequence by "

@@ -68,6 +68,12 @@ public final class Au0828Dev {
    */
   public static final String WINDOW_ANALOG_UNREGISTER = "au0828_analog_unregister";
 
+  /**
+   * The race window in au0828_usb_disconnect where the running capture is stopped, with the
+   * queue lock ({@code dev->lock}) held as vb2_video_unregister_device holds it.
+   */
+  public static final String WINDOW_STOP_STREAM = "au0828_analog_unregister.stop_streaming";
+
   /** The module name, also the media device's driver name when au0828 allocates first. */
   public static final String NAME = "au0828";
 
@@ -93,7 +99,10 @@ public final class Au0828Dev {
     COMPOSITE(1),
     /** S-Video connector. */
     SVIDEO(2),
-    /** A debug input that is none of the three (au0828's AU0828_VMUX_DEBUG). */
+    /**
+     * An input type that is none of the three (au0828's AU0828_VMUX_DEBUG); the HVR-950Q's input
+     * table has none, see {@link #forceInputType}.
+     */
     DEBUG(3);
 
     final int hw;
@@ -103,8 +112,13 @@ public final class Au0828Dev {
     }
   }
 
-  private static final Vmux[] INPUTS = {Vmux.TELEVISION, Vmux.COMPOSITE, Vmux.SVIDEO, Vmux.DEBUG};
-  private static final String[] INPUT_NAMES = {"Television", "Composite", "S-Video", "Debug"};
+  /**
+   * The HVR-950Q's inputs (its au0828_boards entry): three of AU0828_MAX_INPUT's four slots are
+   * defined, so ENUMINPUT and S_INPUT refuse index 3 with EINVAL as for any undefined slot.
+   */
+  private static final Vmux[] INPUTS = {Vmux.TELEVISION, Vmux.COMPOSITE, Vmux.SVIDEO};
+
+  private static final String[] INPUT_NAMES = {"Television", "Composite", "S-Video"};
 
   private final Allocation mem;
   private final Au0828Driver driver;
@@ -353,8 +367,22 @@ public final class Au0828Dev {
   @KernelSymbol("au0828_usb_disconnect")
   void disconnect() {
     disconnected = true;
-    // DVB: the frontend's entity goes.
     MediaDevice m = mediaDev;
+    if (m != null && mediaRegistered && PatchSwitch.AU0828_DISCONNECT_SOURCE.enabled()) {
+      // Model fix: the tuner and the hooks go with the device, not with its last close; the
+      // kernel keeps both until au0828_unregister_media_device at the release, so an au0828
+      // bound again in between inherits a started pipeline it does not know about.
+      m.graphMutex().lock();
+      try {
+        source.giveBack();
+        if (source.equals(m.sourceHooks())) {
+          m.setSourceHooks(null, null);
+        }
+      } finally {
+        m.graphMutex().unlock();
+      }
+    }
+    // DVB: the frontend's entity goes.
     if (m != null && demodRegistered) {
       m.unregisterEntity(demod);
       demodRegistered = false;
@@ -371,10 +399,18 @@ public final class Au0828Dev {
   /** au0828_analog_unregister, then the v4l2_device put whose release finishes the job. */
   private void analogUnregister() {
     queue.queueError();
-    if (streaming) {
-      // Only a running capture has buffers the hardware will never fill; buffers a failed start
-      // left on the list (the kernel's behaviour) belong to vb2 again.
-      stopHardware(Vb2Buffer.State.ERROR);
+    // vb2_video_unregister_device stops the stream under the queue lock (dev->lock), so a STREAMON
+    // of an open file cannot put fresh buffers on the active list while the stop empties it.
+    lock.lock();
+    try {
+      RaceWindow.at(WINDOW_STOP_STREAM);
+      if (streaming) {
+        // Only a running capture has buffers the hardware will never fill; buffers a failed
+        // start left on the list (the kernel's behaviour) belong to vb2 again.
+        stopHardware(Vb2Buffer.State.ERROR);
+      }
+    } finally {
+      lock.unlock();
     }
     RaceWindow.at(WINDOW_ANALOG_UNREGISTER);
     vdev.unregister();
@@ -413,7 +449,9 @@ public final class Au0828Dev {
       m.graphMutex().lock();
       try {
         source.reset();
-        if (source.equals(m.sourceHooks())) {
+        // The kernel clears the hooks whoever installed them, also those of an au0828 bound
+        // again after this one's disconnect; the model fix leaves another's hooks alone.
+        if (source.equals(m.sourceHooks()) || !PatchSwitch.AU0828_DISCONNECT_SOURCE.enabled()) {
           m.setSourceHooks(null, null);
         }
       } finally {
@@ -504,7 +542,12 @@ public final class Au0828Dev {
 
   private void stopHardware(Vb2Buffer.State state) {
     if (streaming) {
-      writeReg(REG_VIDEO_CTRL, 0);
+      // au0828_uninit_isoc kills the URBs, which needs no control message: the stream stops
+      // also inside the disconnect, after dev->usbdev was cleared, with the stick still plugged.
+      IoMem io = regs;
+      if (io != null) {
+        io.writel(REG_VIDEO_CTRL, 0);
+      }
       streaming = false;
     }
     slock.lock();
@@ -787,6 +830,20 @@ public final class Au0828Dev {
 
   Vmux inputType() {
     return vmux;
+  }
+
+  /**
+   * Sets the input type as S_INPUT would on a board whose table has an input of another type
+   * than TV, Composite and S-Video (the kernel's DEBUG, CABLE or DVB ones). The HVR-950Q has no
+   * such input, so only tests of enable_source's unknown-input path use this.
+   */
+  void forceInputType(Vmux v) {
+    lock.lock();
+    try {
+      vmux = v;
+    } finally {
+      lock.unlock();
+    }
   }
 
   int users() {

@@ -241,6 +241,23 @@ final class Au0828Source implements SourceHooks {
     clear();
   }
 
+  /**
+   * The model fix of {@code au0828-disconnect-source}, at disconnect: undoes what the granted
+   * claim did in the graph, the pipeline this driver started for the owner (whichever driver's
+   * entity that is) and the enabled tuner or input link, then forgets the owner and the user.
+   * Graph mutex held.
+   */
+  void giveBack() {
+    MediaLink link = activeLink;
+    MediaEntity owner = activeLinkOwner;
+    if (link != null && owner != null) {
+      stop(owner);
+      MediaGraph.setupLinkLocked(link, 0);
+    }
+    clear();
+    route();
+  }
+
   @Nullable MediaLink activeLink() {
     return activeLink;
   }

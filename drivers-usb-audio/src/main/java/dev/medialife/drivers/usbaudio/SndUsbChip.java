@@ -17,6 +17,7 @@ import dev.medialife.driver.irq.IrqReturn;
 import dev.medialife.driver.usb.UsbFunction;
 import dev.medialife.driver.usb.UsbInterface;
 import dev.medialife.kernel.Errno;
+import dev.medialife.kernel.fault.RaceWindow;
 import dev.medialife.kernel.locking.Mutex;
 import dev.medialife.kernel.locking.SpinLock;
 import dev.medialife.kernel.mm.Allocation;
@@ -58,6 +59,12 @@ public final class SndUsbChip {
   /** The module name, also the media device's driver name when audio allocates first. */
   public static final String NAME = "snd-usb-audio";
 
+  /**
+   * The race window in the PCM START ioctl after the state check, before the trigger starts the
+   * stick's capture (snd_pcm_do_start), with the PCM's ioctl lock held.
+   */
+  public static final String WINDOW_TRIGGER = "snd_pcm_start.trigger";
+
   /** Bytes of one period, as the stick delivers them. */
   public static final int PERIOD_BYTES = 1024 * 4;
 
@@ -93,6 +100,8 @@ public final class SndUsbChip {
   private volatile boolean released;
   private volatile boolean nodeAdded;
   private volatile boolean pipelineStarted;
+  // Whether the last trigger started the capture; written under pcmLock.
+  private volatile boolean capturing;
 
   // Guarded by slock.
   private SndPcm.State state = SndPcm.State.OPEN;
@@ -273,7 +282,12 @@ public final class SndUsbChip {
     } finally {
       slock.unlock();
     }
-    if (wasRunning) {
+    // usb_audio_disconnect waits until no PCM operation holds snd_usb_lock_shutdown's usage
+    // count before it tears the interface down: here, until the ioctl in flight (which may have
+    // checked the state just before it became DISCONNECTED and be starting the stream) is done.
+    pcmLock.lock();
+    pcmLock.unlock();
+    if (wasRunning || capturing) {
       writeReg(REG_AUDIO_CTRL, 0);
     }
     sleep.wakeUpAll();
@@ -484,6 +498,7 @@ public final class SndUsbChip {
       return -Errno.EBADFD;
     }
     setState(SndPcm.State.RUNNING);
+    RaceWindow.at(WINDOW_TRIGGER);
     trigger(true);
     return 0;
   }
@@ -498,6 +513,7 @@ public final class SndUsbChip {
 
   /** The substream's trigger op: start or stop the stick's capture. */
   private void trigger(boolean on) {
+    capturing = on;
     writeReg(REG_AUDIO_CTRL, on ? 1 : 0);
   }
 

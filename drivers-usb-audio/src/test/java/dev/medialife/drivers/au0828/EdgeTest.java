@@ -9,6 +9,7 @@ import dev.medialife.driver.Task;
 import dev.medialife.drivers.usbaudio.SndPcm;
 import dev.medialife.drivers.usbaudio.SndUsbAudioDriver;
 import dev.medialife.kernel.Errno;
+import dev.medialife.kernel.config.PatchSwitch;
 import dev.medialife.kernel.testing.Sanitized;
 import dev.medialife.kernel.testing.Sync;
 import dev.medialife.mc.MediaDevice;
@@ -39,8 +40,42 @@ class EdgeTest {
     bed.down();
   }
 
+  /**
+   * With {@code au0828-disconnect-source} off the hooks stay until au0828's release. The model
+   * has unregistered the decoder and tuner at the disconnect, so the hooks find no link and
+   * answer ENODEV; the kernel keeps those entities until the release and would grant the link.
+   */
   @Test
   void whileAnUnboundAu0828WaitsForItsLastCloseAudioGetsEnodevFromItsHooks() {
+    PatchSwitch.AU0828_DISCONNECT_SOURCE.set(false);
+    try {
+      unboundAu0828WithAnOpenFileUpstream();
+    } finally {
+      PatchSwitch.resetAll();
+    }
+  }
+
+  /** With the model fix the hooks go at the disconnect: nobody arbitrates, audio is granted. */
+  @Test
+  void whileAnUnboundAu0828WaitsForItsLastCloseNobodyArbitrates() {
+    bed.up();
+    Task vt = new Task(bed.kernel, "tvtime");
+    Task at = new Task(bed.kernel, "arecord");
+    Au0828Dev dev = bed.dev();
+    MediaDevice m = bed.mdev();
+    int vfd = bed.openVideo(vt);
+    bed.video.deregister(bed.core);
+    assertNull(m.sourceHooks(), "the hooks went with the device");
+    int afd = bed.openPcm(at);
+    assertEquals(0, StickBed.hwParams(at, afd));
+    assertEquals(0, vt.close(vfd));
+    assertTrue(dev.released());
+    assertEquals(0, at.ioctl(afd, SndPcm.HW_FREE, null));
+    assertEquals(0, at.close(afd));
+    bed.down();
+  }
+
+  private void unboundAu0828WithAnOpenFileUpstream() {
     bed.up();
     Task vt = new Task(bed.kernel, "tvtime");
     Task at = new Task(bed.kernel, "arecord");

@@ -59,7 +59,7 @@ class VideoIoctlTest {
     assertEquals(0, vt.ioctl(fd, Videodev2.VIDIOC_TRY_FMT, f));
     assertEquals(720, f.width, "the decoder has one size");
     assertEquals(0, vt.ioctl(fd, Videodev2.VIDIOC_S_FMT, f));
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 3; i++) {
       V4l2Input in = new V4l2Input();
       in.index = i;
       assertEquals(0, vt.ioctl(fd, Videodev2.VIDIOC_ENUMINPUT, in));
@@ -67,6 +67,9 @@ class VideoIoctlTest {
           in.type);
     }
     V4l2Input bad = new V4l2Input();
+    bad.index = 3;
+    assertEquals(-Errno.EINVAL, vt.ioctl(fd, Videodev2.VIDIOC_ENUMINPUT, bad),
+        "the HVR-950Q's fourth input slot is undefined");
     bad.index = 4;
     assertEquals(-Errno.EINVAL, vt.ioctl(fd, Videodev2.VIDIOC_ENUMINPUT, bad));
     bad.index = -1;

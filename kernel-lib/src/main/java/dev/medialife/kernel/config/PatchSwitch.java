@@ -66,7 +66,21 @@ public enum PatchSwitch {
    * kernel's au0828_start_analog_streaming, which returns au0828_init_isoc's error and leaves the
    * buffers on its active list, so that vb2_start_streaming warns and reclaims them itself.
    */
-  AU0828_START_FAILURE("au0828-start-failure");
+  AU0828_START_FAILURE("au0828-start-failure"),
+
+  /**
+   * A model fix for au0828 when its interface is unbound while the other drivers of the stick stay
+   * bound: au0828_usb_disconnect gives the tuner back (stops the pipeline it started for the
+   * current owner and disables the tuner link) and takes its enable_source / disable_source hooks
+   * off the shared media device, so nothing of a gone au0828 is left in the graph. Off: the
+   * kernel's au0828, which keeps the hooks, the enabled link and the started pipeline until its
+   * release (the last close), clears the hooks there whoever installed them, and reads its state
+   * through the media device's {@code source_priv}: an au0828 bound again before that release
+   * takes the hooks over, the old files' closes reach the new state, the old pipeline is never
+   * stopped, and the audio pads it spans stay in it, so the next audio HW_PARAMS warns "already
+   * part of another pipeline" and fails.
+   */
+  AU0828_DISCONNECT_SOURCE("au0828-disconnect-source");
 
   /** The switches that are off; replaced, never mutated, under the class lock. */
   private static volatile Set<PatchSwitch> reverted = EnumSet.noneOf(PatchSwitch.class);
